@@ -1,0 +1,32 @@
+# The commands people type. The first `make serve` or `make test` sets everything up (scripts/setup.sh).
+PY := .venv/bin/python
+READY := .venv/.ready
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test build pdf bench live live-en clean
+
+serve: build                  ## build both languages, then serve them on http://127.0.0.1:8000
+	@echo "Serving site/ on http://127.0.0.1:8000 (Chinese) and http://127.0.0.1:8000/en/ (English); Ctrl-C stops."
+	$(PY) -m http.server 8000 --bind 127.0.0.1 --directory site
+
+test: $(READY)                ## the whole test suite
+	$(PY) -m pytest
+
+build: $(READY)               ## both languages into site/ (Chinese) and site/en/ (English)
+	$(PY) -m scripts.build
+
+bench: $(READY)               ## the performance table
+	$(PY) -m scripts.bench
+
+live: $(READY)                ## live-reloading Chinese site while you write
+	.venv/bin/mkdocs serve -a 127.0.0.1:8000
+
+live-en: $(READY)             ## live-reloading English site while you write
+	.venv/bin/mkdocs serve -a 127.0.0.1:8000 -f mkdocs.en.yml
+
+clean:                        ## remove what builds made (keeps the set-up)
+	rm -rf site build .pytest_cache
+
+$(READY): requirements.txt package-lock.json scripts/setup.sh
+	scripts/setup.sh
+	touch $@

@@ -1,0 +1,26 @@
+"""Build both languages into site/: Chinese into site/, then English into site/en/.
+
+The order matters: each MkDocs build empties its own site_dir, so building
+Chinese second would delete site/en. The Chinese build's hook runs the stale
+snippets (both languages at once); the English build then finds them fresh.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
+
+
+def build_sites() -> None:
+    for config in CONFIGS:
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", config],
+                       cwd=ROOT, check=True)
+
+
+if __name__ == "__main__":
+    try:
+        build_sites()
+    except subprocess.CalledProcessError as error:
+        sys.exit(f"build failed: {' '.join(error.cmd[2:])}")

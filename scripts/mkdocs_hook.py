@@ -1,0 +1,60 @@
+"""The thin layer between MkDocs and the pipeline in scripts/ (named under `hooks:` in mkdocs.yml).
+
+Before each build it runs the stale snippets; it adds their figures, notebooks
+and sources, and the KaTeX files from node_modules, to the site; it fills the
+pages' {{ NAME.KEY }} numbers from the snippets' numbers.json.
+"""
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by file path; make `scripts` importable
+
+from scripts import outputs, runner  # noqa: E402
+
+KATEX = ROOT / "node_modules" / "katex" / "dist"
+logging.getLogger("jieba").setLevel(logging.WARNING)  # the search plugin's segmenter chats on stderr
+
+
+def on_pre_build(config):
+    if not runner.stale_snippets():
+        return
+    # A separate process: it imports torch once and forks per snippet, which MkDocs' own
+    # process (threads of `mkdocs serve`) should not do.
+    done = subprocess.run([sys.executable, "-m", "scripts.runner"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    if done.returncode:
+        raise PluginError(f"a snippet failed, so the site was not built:\n{done.stderr.strip()}")
+
+
+@event_priority(100)  # before mkdocs-jupyter looks for notebooks among the files
+def on_files(files, config):
+    lang = config.theme["language"]
+    extra = dict(outputs.published_files(lang))
+    if not (KATEX / "katex.min.js").exists():
+        raise PluginError(f"KaTeX is missing from {KATEX}: run `make` (set-up runs `npm ci`)")
+    extra["assets/katex/katex.min.js"] = KATEX / "katex.min.js"
+    extra["assets/katex/katex.min.css"] = KATEX / "katex.min.css"
+    for font in sorted((KATEX / "fonts").glob("*.woff2")):
+        extra[f"assets/katex/fonts/{font.name}"] = font
+    for site_path, path in extra.items():
+        if site_path.startswith("notebooks/"):
+            # mkdocs-jupyter wraps notebook files and needs them read from a real src_dir
+            src_dir = str(path.parents[1])
+            files.append(File(site_path, src_dir, config.site_dir, config.use_directory_urls))
+        else:
+            files.append(File.generated(config, site_path, abs_src_path=str(path)))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    try:
+        return outputs.fill_numbers(markdown, config.theme["language"], page.file.src_uri)
+    except outputs.MissingNumber as error:
+        raise PluginError(str(error)) from None

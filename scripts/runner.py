@@ -1,0 +1,193 @@
+"""Run the snippets whose source changed since their last run, in both languages.
+
+    python -m scripts.runner            run what is stale, print the timing table
+    python -m scripts.runner --all      run every snippet again
+
+A snippet is stale when the hash of its source, the pinned requirements and
+this pipeline differs from the key stored beside its outputs. Stale snippets
+run in children forked from one process that has imported numpy, torch and
+matplotlib once, as many at a time as there are CPU cores, one child per
+snippet and language. Per snippet, build/snippets/NAME/LANG/ then holds the
+figures and numbers.json that the snippet wrote, and notebooks/NAME.ipynb,
+the executed notebook. A failing snippet removes its old outputs and ends the
+run with its file, line and exception.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from scripts import cells
+
+ROOT = Path(__file__).resolve().parents[1]
+SNIPPETS = ROOT / "snippets"
+BUILD = ROOT / "build" / "snippets"
+LANGS = ("zh", "en")
+KEYED_FILES = [ROOT / "requirements.txt", Path(__file__), Path(cells.__file__)]
+SUMMARY = BUILD / "last-run.json"
+
+
+class SnippetError(Exception):
+    pass
+
+
+def all_snippets() -> list[Path]:
+    return sorted(SNIPPETS.glob("*.py"))
+
+
+def key(snippet: Path) -> str:
+    digest = hashlib.sha256()
+    for path in [snippet, *KEYED_FILES]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_stale(snippet: Path) -> bool:
+    stored = BUILD / snippet.stem / "key"
+    return not stored.exists() or stored.read_text() != key(snippet)
+
+
+def stale_snippets() -> list[Path]:
+    return [s for s in all_snippets() if is_stale(s)]
+
+
+def preload() -> None:
+    """Pay the imports once in the parent, so that forked children start warm.
+
+    Nothing here runs a torch kernel or touches CUDA: a process that has
+    started OpenMP threads or a CUDA context cannot be forked safely.
+    """
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ["OMP_NUM_THREADS"] = "1"  # one thread per child; the children share the cores
+    os.environ["SOURCE_DATE_EPOCH"] = "0"  # no build date inside SVG and PDF figures
+    import matplotlib.pyplot  # noqa: F401
+    import numpy  # noqa: F401
+    import torch
+    from matplotlib import font_manager
+
+    font_manager.findfont("Noto Sans CJK SC")  # builds matplotlib's font cache once
+    torch.optim.SGD([torch.nn.Parameter(torch.empty(1))], lr=0.1)  # the first optimizer's lazy imports
+
+
+def _child(snippet: Path, lang: str, out: Path) -> None:
+    """Runs in the forked child: execute the snippet, write its notebook and a result file."""
+    result = {}
+    try:
+        out.mkdir(parents=True)
+        os.chdir(out)
+        os.environ.update(SNIPPET_LANG=lang, SNIPPET_OUT=str(out))
+        import matplotlib
+
+        matplotlib.rcParams["svg.hashsalt"] = snippet.stem  # stable ids inside SVG files
+        started = time.perf_counter()
+        notebook = cells.execute(snippet)
+        result["seconds"] = time.perf_counter() - started
+        import nbformat
+
+        (out / "notebooks").mkdir()
+        nbformat.write(notebook, out / "notebooks" / f"{snippet.stem}.ipynb")
+    except BaseException as error:  # noqa: BLE001 - everything must reach the parent
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(snippet)]
+        line = frames[-1].lineno if frames else 0
+        result["error"] = f"{snippet.relative_to(ROOT)}:{line}: {type(error).__name__}: {error}"
+        result["traceback"] = "".join(traceback.format_exception(error))
+    (out.parent / f"result-{lang}.json").write_text(json.dumps(result))
+
+
+def _run_jobs(snippets: list[Path]) -> dict[str, dict]:
+    """Fork one child per (snippet, language), at most one per CPU core at a time."""
+    jobs = [(s, lang) for s in snippets for lang in LANGS]
+    workers = max(1, os.cpu_count() or 1)
+    running = {}
+    for snippet in snippets:
+        shutil.rmtree(BUILD / f"{snippet.stem}.new", ignore_errors=True)
+    while jobs or running:
+        while jobs and len(running) < workers:
+            snippet, lang = jobs.pop(0)
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    _child(snippet, lang, BUILD / f"{snippet.stem}.new" / lang)
+                finally:
+                    os._exit(0)
+            running[pid] = (snippet, lang)
+        pid, _ = os.wait()
+        running.pop(pid)
+    return {s.stem: _collect(s) for s in snippets}
+
+
+def _collect(snippet: Path) -> dict:
+    """Check a snippet's new outputs and move them into place, or remove all of them."""
+    new, final = BUILD / f"{snippet.stem}.new", BUILD / snippet.stem
+    results = {}
+    for lang in LANGS:
+        result_file = new / f"result-{lang}.json"
+        results[lang] = (json.loads(result_file.read_text()) if result_file.exists() else
+                         {"error": f"{snippet.relative_to(ROOT)}: the {lang} run crashed before reporting"})
+    errors = [r for r in results.values() if "error" in r]
+    if not errors:
+        numbers = {lang: (new / lang / "numbers.json") for lang in LANGS}
+        present = [path.exists() for path in numbers.values()]
+        if any(present) and not (all(present) and len({p.read_bytes() for p in numbers.values()}) == 1):
+            errors.append({"error": f"{snippet.relative_to(ROOT)}: numbers.json differs between "
+                                    f"the zh and the en run; numbers must not depend on the language"})
+    shutil.rmtree(final, ignore_errors=True)
+    if errors:
+        shutil.rmtree(new, ignore_errors=True)
+        return {"errors": errors}
+    for lang in LANGS:
+        (new / f"result-{lang}.json").unlink()
+    seconds = {lang: round(results[lang]["seconds"], 3) for lang in LANGS}
+    (new / "timing.json").write_text(json.dumps(seconds))
+    (new / "key").write_text(key(snippet))
+    new.rename(final)
+    return {"seconds": seconds}
+
+
+def run(force: bool = False) -> dict:
+    """Run what is stale (everything with force); return {name: result}; raise SnippetError on failure."""
+    todo = all_snippets() if force else stale_snippets()
+    BUILD.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    results = {}
+    if todo:
+        preload()
+        results = _run_jobs(todo)
+    wall = time.perf_counter() - started
+    rows = [(s.stem, results.get(s.stem)) for s in all_snippets()]
+    _print_table(rows, wall)
+    ran = {name: r["seconds"] for name, r in results.items() if "seconds" in r}
+    SUMMARY.write_text(json.dumps({"ran": ran, "wall_seconds": round(wall, 3)}, indent=1))
+    errors = [e for r in results.values() for e in r.get("errors", [])]
+    if errors:
+        for e in errors:
+            if "traceback" in e:
+                print(e["traceback"], file=sys.stderr)
+        raise SnippetError("\n".join(e["error"] for e in errors))
+    return results
+
+
+def _print_table(rows, wall: float) -> None:
+    print(f"{'snippet':<28} {'zh s':>7} {'en s':>7}  status")
+    for name, result in rows:
+        if result is None:
+            print(f"{name:<28} {'':>7} {'':>7}  cached")
+        elif "seconds" in result:
+            print(f"{name:<28} {result['seconds']['zh']:>7.2f} {result['seconds']['en']:>7.2f}  run")
+        else:
+            print(f"{name:<28} {'':>7} {'':>7}  FAILED")
+    print(f"snippets: {sum(r is not None for _, r in rows)} run, "
+          f"{sum(r is None for _, r in rows)} cached, {wall:.2f} s")
+
+
+if __name__ == "__main__":
+    try:
+        run(force="--all" in sys.argv[1:])
+    except SnippetError as error:
+        print(f"snippet failed:\n{error}", file=sys.stderr)
+        sys.exit(1)
