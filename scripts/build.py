@@ -5,6 +5,7 @@ Chinese second would delete site/en. The Chinese build's hook runs the stale
 snippets (both languages at once); the English build then finds them fresh.
 """
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +15,11 @@ CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
 
 
 def build_sites() -> None:
+    # Not --quiet: it hides warnings from the counter that makes --strict fail.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     for config in CONFIGS:
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", config],
-                       cwd=ROOT, check=True)
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config],
+                       cwd=ROOT, env=env, check=True)
 
 
 if __name__ == "__main__":

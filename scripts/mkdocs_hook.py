@@ -6,6 +6,7 @@ pages' {{ NAME.KEY }} numbers from the snippets' numbers.json.
 """
 
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,12 +21,14 @@ sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by file path; make `scripts`
 from scripts import outputs, runner  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex" / "dist"
-logging.getLogger("jieba").setLevel(logging.WARNING)  # the search plugin's segmenter chats on stderr
+# Quieter builds: jieba (the search plugin's segmenter) and mkdocs-jupyter log every file they touch.
+logging.getLogger("jieba").setLevel(logging.WARNING)
+logging.getLogger("mkdocs.plugins.mkdocs_jupyter").setLevel(logging.WARNING)
 
 
 def on_pre_build(config):
-    if not runner.stale_snippets():
-        return
+    if os.environ.get("SNIPPETS") == "skip" or not runner.stale_snippets():
+        return  # SNIPPETS=skip builds with whatever outputs exist (make bench uses it)
     # A separate process: it imports torch once and forks per snippet, which MkDocs' own
     # process (threads of `mkdocs serve`) should not do.
     done = subprocess.run([sys.executable, "-m", "scripts.runner"], cwd=ROOT, stderr=subprocess.PIPE, text=True)

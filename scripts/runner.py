@@ -95,7 +95,8 @@ def _child(snippet: Path, lang: str, out: Path) -> None:
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(snippet)]
         line = frames[-1].lineno if frames else 0
         result["error"] = f"{snippet.relative_to(ROOT)}:{line}: {type(error).__name__}: {error}"
-        result["traceback"] = "".join(traceback.format_exception(error))
+        shown = traceback.format_list(frames) + traceback.format_exception_only(error)
+        result["traceback"] = "Traceback (the snippet's own lines):\n" + "".join(shown)
     (out.parent / f"result-{lang}.json").write_text(json.dumps(result))
 
 
@@ -163,12 +164,11 @@ def run(force: bool = False) -> dict:
     _print_table(rows, wall)
     ran = {name: r["seconds"] for name, r in results.items() if "seconds" in r}
     SUMMARY.write_text(json.dumps({"ran": ran, "wall_seconds": round(wall, 3)}, indent=1))
-    errors = [e for r in results.values() for e in r.get("errors", [])]
+    errors = {e["error"]: e for r in results.values() for e in r.get("errors", [])}  # zh and en often agree
     if errors:
-        for e in errors:
-            if "traceback" in e:
-                print(e["traceback"], file=sys.stderr)
-        raise SnippetError("\n".join(e["error"] for e in errors))
+        for e in errors.values():
+            print(e.get("traceback", ""), file=sys.stderr)
+        raise SnippetError("\n".join(errors))
     return results
 
 

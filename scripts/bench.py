@@ -1,0 +1,84 @@
+"""make bench: how long the builds take, and where the time goes.
+
+Builds both languages several ways and prints one table: a cold build (no
+snippet outputs, no notebook cache), a warm build after a prose-only edit, a
+build that skips the snippet stage (SNIPPETS=skip), a build after editing one
+snippet, and the snippets' own compute time from the cold run.
+"""
+
+import json
+import os
+import shutil
+import statistics
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from scripts import build, runner
+
+PROSE_PAGE = build.ROOT / "docs" / "en" / "index.md"
+
+
+@contextmanager
+def appended(path: Path, text: str):
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + text, encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+def key_times() -> dict[str, float]:
+    return {p.parent.name: p.stat().st_mtime_ns for p in runner.BUILD.glob("*/key")}
+
+
+def timed_build(**env) -> tuple[float, int]:
+    """Seconds for both languages, and how many snippets ran."""
+    before = key_times()
+    os.environ.update(env)
+    started = time.perf_counter()
+    try:
+        build.build_sites()
+    finally:
+        for name in env:
+            os.environ.pop(name)
+    seconds = time.perf_counter() - started
+    after = key_times()
+    return seconds, sum(after.get(name) != before.get(name) for name in after)
+
+
+def median_build(repeats: int = 3, **env) -> tuple[float, int]:
+    runs = [timed_build(**env) for _ in range(repeats)]
+    return statistics.median(s for s, _ in runs), max(n for _, n in runs)
+
+
+def main() -> None:
+    shutil.rmtree(build.ROOT / "build", ignore_errors=True)
+    cold, cold_ran = timed_build()
+    ran = json.loads(runner.SUMMARY.read_text())["ran"]
+    compute = sum(sum(seconds.values()) for seconds in ran.values())
+    with appended(PROSE_PAGE, "\nA prose-only edit.\n"):
+        warm, warm_ran = median_build()
+    skipped, _ = median_build(SNIPPETS="skip")
+    one_snippet = runner.all_snippets()[0]
+    with appended(one_snippet, "\n# an edit\n"):
+        edited, edited_ran = timed_build()
+    timed_build()  # back to the committed snippet, untimed
+
+    rows = [
+        ("cold build (no outputs, no caches)", f"{cold:.2f}", cold_ran),
+        ("warm build after a prose-only edit", f"{warm:.2f}", warm_ran),
+        ("build with snippet execution skipped", f"{skipped:.2f}", "-"),
+        (f"build after editing {one_snippet.name}", f"{edited:.2f}", edited_ran),
+        ("snippets' own compute time, zh + en", f"{compute:.2f}", len(ran)),
+        ("ratio warm / skipped", f"{warm / skipped:.2f}", ""),
+        ("ratio cold / compute", f"{cold / compute:.2f}", ""),
+    ]
+    print(f"\n{'both languages, median of 3 where repeated':<44} {'seconds':>8}  snippets run")
+    for label, value, count in rows:
+        print(f"{label:<44} {value:>8}  {count}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+"""Shared fixtures: the built site (both languages), built once per test session."""
+
+import pytest
+
+from scripts import build
+
+
+@pytest.fixture(scope="session")
+def site():
+    """Build both languages with --strict (running any stale snippet) and return site/."""
+    build.build_sites()
+    return build.ROOT / "site"

@@ -1,0 +1,42 @@
+"""What the tests read out of the Markdown sources: pages, headings, figures, includes, numbers."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = {"zh": ROOT / "docs" / "zh", "en": ROOT / "docs" / "en"}
+
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+HEADING = re.compile(r"^(#{2,3}) (.+?)(?:\s*\{#([\w-]+)\})?\s*$", re.MULTILINE)
+FIGURE = re.compile(r"!\[[^\]]*\]\((figures/[^)\s]+)\)")
+INCLUDE = re.compile(r'^\s*--8<-- "([^"]+)"', re.MULTILINE)
+PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
+
+
+def pages(lang: str) -> list[str]:
+    return sorted(p.relative_to(DOCS[lang]).as_posix() for p in DOCS[lang].rglob("*.md"))
+
+
+def source(lang: str, page: str) -> str:
+    return (DOCS[lang] / page).read_text(encoding="utf-8")
+
+
+def headings(text: str) -> list[tuple[str, str | None]]:
+    """(level, explicit id) of each ## and ### heading outside code fences."""
+    return [(m.group(1), m.group(3)) for m in HEADING.finditer(FENCE.sub("", text))]
+
+
+def figures(text: str) -> list[str]:
+    return FIGURE.findall(text)
+
+
+def includes(text: str) -> list[str]:
+    return INCLUDE.findall(text)
+
+
+def placeholders(text: str) -> list[tuple[str, str]]:
+    return PLACEHOLDER.findall(text)
+
+
+def all_sources() -> str:
+    return "\n".join(source(lang, page) for lang in DOCS for page in pages(lang))

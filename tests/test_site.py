@@ -1,0 +1,140 @@
+"""Both builds pass --strict; the two languages mirror each other; nothing loads from outside
+the site; every internal link and anchor of the built site resolves; the outline is covered."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from tests import markdown_facts as md
+
+# The notes' points, in order (../shared/NOTES-OUTLINE.md): each is a heading id on its chapter page.
+OUTLINE = {
+    "meeting-questions.md": ["q-gan-freeze", "q-contrastive", "q-bert-blip", "q-enc-dec", "q-retrieval",
+                             "q-bn", "q-feature-map", "q-ground-truth", "q-map", "q-losses"],
+    "train-eval-batchnorm.md": ["t-train", "t-eval", "t-eval-weights", "t-bn-what", "t-bn-why",
+                                "t-bn-scale-shift", "p-train-steps", "p-eval-steps"],
+    "cnn-feature-maps.md": ["c-process", "c-filter-depth", "c-feature-map", "c-notation", "c-layer-count",
+                            "c-param-count"],
+    "mle-em.md": ["m-mle", "m-em"],
+    "variance-n-minus-1.md": ["v-sum", "v-unbiased"],
+}
+
+
+def test_both_languages_have_the_same_pages():
+    only_zh = set(md.pages("zh")) - set(md.pages("en"))
+    only_en = set(md.pages("en")) - set(md.pages("zh"))
+    assert not only_zh, f"pages only in docs/zh: {sorted(only_zh)}"
+    assert not only_en, f"pages only in docs/en: {sorted(only_en)}"
+
+
+def _same_language(paths):
+    return sorted(re.sub(r"/(zh|en)/", "/LANG/", p) for p in paths)
+
+
+@pytest.mark.parametrize("page", md.pages("zh"))
+def test_page_mirrors_the_other_language(page):
+    zh, en = md.source("zh", page), md.source("en", page)
+    assert [h[0] for h in md.headings(zh)] == [h[0] for h in md.headings(en)], \
+        f"{page}: the ##/### sections differ between docs/zh and docs/en"
+    assert [h[1] for h in md.headings(zh)] == [h[1] for h in md.headings(en)], \
+        f"{page}: the heading ids differ between docs/zh and docs/en"
+    assert sorted(md.figures(zh)) == sorted(md.figures(en)), f"{page}: the figures differ"
+    assert _same_language(md.includes(zh)) == _same_language(md.includes(en)), f"{page}: the snippet includes differ"
+    assert sorted(md.placeholders(zh)) == sorted(md.placeholders(en)), f"{page}: the computed numbers differ"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", sorted(OUTLINE))
+def test_outline_points_are_headings_in_order(page, lang):
+    ids = [i for _, i in md.headings(md.source(lang, page)) if i in OUTLINE[page]]
+    assert ids == OUTLINE[page], f"docs/{lang}/{page}: outline ids found {ids}, expected {OUTLINE[page]}"
+
+
+class _Collector(HTMLParser):
+    """Collects ids, links, and the URLs a browser would load from one HTML page."""
+
+    LOADING_LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "apple-touch-icon"}
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links, self.loads = set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("id", "name"):
+            if attrs.get(key):
+                self.ids.add(attrs[key])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "link" and attrs.get("href"):
+            if self.LOADING_LINK_RELS & set((attrs.get("rel") or "").split()):
+                self.loads.append(attrs["href"])
+        elif tag in ("script", "img", "iframe", "source", "video", "audio", "embed") and attrs.get("src"):
+            self.loads.append(attrs["src"])
+
+
+def _parse(path: Path) -> _Collector:
+    collector = _Collector()
+    collector.feed(path.read_text(encoding="utf-8"))
+    return collector
+
+
+def _html_pages(site: Path):
+    return sorted(site.rglob("*.html"))
+
+
+def _is_external(url: str) -> bool:
+    return bool(re.match(r"^([a-z][a-z0-9+.-]*:|//)", url, re.IGNORECASE))
+
+
+def test_nothing_is_loaded_from_outside_the_site(site):
+    offending = [f"{page.relative_to(site)}: {url}"
+                 for page in _html_pages(site) for url in _parse(page).loads
+                 if _is_external(url) and not url.startswith("data:")]
+    assert not offending, "pages load from outside the site:\n" + "\n".join(offending)
+
+
+def _target_file(site: Path, page: Path, path: str) -> Path:
+    # Root-absolute paths occur only in 404.html, which any URL may serve.
+    base = site if path.startswith("/") else page.parent
+    target = (base / unquote(path).lstrip("/")).resolve() if path else page
+    return target / "index.html" if target.is_dir() or path.endswith("/") else target
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    parsed = {page: _parse(page) for page in _html_pages(site)}
+    broken = []
+    for page, collector in parsed.items():
+        for url in collector.links + collector.loads:
+            if _is_external(url):
+                continue
+            parts = urlsplit(url)
+            target = _target_file(site, page, parts.path)
+            where = f"{page.relative_to(site)} -> {url}"
+            if not target.exists():
+                broken.append(f"{where}: no such file")
+            elif parts.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else _parse(target).ids
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{where}: no anchor #{parts.fragment}")
+    assert not broken, "broken internal links:\n" + "\n".join(broken)
+
+
+def test_each_language_is_built_in_its_own_folder(site):
+    assert 'lang="zh"' in (site / "index.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in (site / "en" / "index.html").read_text(encoding="utf-8")
+    for page in OUTLINE:
+        folder = page.removesuffix(".md")
+        assert (site / folder / "index.html").exists() and (site / "en" / folder / "index.html").exists()
+
+
+@pytest.mark.parametrize("page", sorted(OUTLINE))
+def test_language_selector_keeps_the_page(site, page):
+    folder = page.removesuffix(".md")
+    zh_links = _parse(site / folder / "index.html").links
+    en_links = _parse(site / "en" / folder / "index.html").links
+    assert f"../en/{folder}/" in zh_links, f"the Chinese {folder} page does not link its English twin"
+    assert f"../../{folder}/" in en_links, f"the English {folder} page does not link its Chinese twin"

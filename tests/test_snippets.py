@@ -1,0 +1,148 @@
+"""The snippets run on their own as a reader would run them; the runner's cache runs each one
+only when it changed; a broken snippet fails the build naming its file and line; figures are
+byte-identical from one cold run to the next."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from PIL import Image
+
+from scripts import runner
+from tests import markdown_facts as md
+
+SNIPPETS = [path.stem for path in runner.all_snippets()]
+FIGURE_SUFFIXES = (".svg", ".png")
+
+
+def declared_figures(name: str) -> set[str]:
+    """The files of snippet NAME that the pages show (figures/NAME/FILE)."""
+    return {ref.split("/", 2)[2] for ref in md.FIGURE.findall(md.all_sources()) if ref.split("/")[1] == name}
+
+
+def declared_numbers(name: str) -> set[str]:
+    return {key for snippet, key in md.placeholders(md.all_sources()) if snippet == name}
+
+
+def assert_valid_figure(path: Path) -> None:
+    assert path.stat().st_size > 0, f"{path} is empty"
+    if path.suffix == ".svg":
+        root = ElementTree.parse(path).getroot()
+        assert root.tag.endswith("svg") and len(root), f"{path} is not a drawing"
+    else:
+        with Image.open(path) as image:
+            image.verify()
+            assert image.width > 0 and image.height > 0
+
+
+def _run_by_hand(name: str, workdir: Path) -> subprocess.CompletedProcess:
+    # What a reader does: copy the file somewhere empty and run it with defaults (English labels, ./out).
+    shutil.copy(runner.SNIPPETS / f"{name}.py", workdir)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SNIPPET_")}
+    env["OMP_NUM_THREADS"] = "1"  # as in the runner, so that the numbers agree to the last digit
+    env["MPLBACKEND"] = "Agg"  # no display here
+    return subprocess.run([sys.executable, f"{name}.py"], cwd=workdir, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def standalone_runs(tmp_path_factory):
+    """Every snippet run once in a fresh process from an empty folder, as many at a time as there are cores."""
+    folders = {name: tmp_path_factory.mktemp(name) for name in SNIPPETS}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        done = dict(zip(SNIPPETS, pool.map(lambda n: _run_by_hand(n, folders[n]), SNIPPETS)))
+    return {name: (done[name], folders[name] / "out") for name in SNIPPETS}
+
+
+@pytest.mark.parametrize("name", SNIPPETS)
+def test_snippet_runs_standalone_and_writes_what_pages_use(name, standalone_runs, site):
+    process, out = standalone_runs[name]
+    assert process.returncode == 0, f"snippets/{name}.py failed on its own:\n{process.stderr[-3000:]}"
+    for figure in declared_figures(name):
+        assert (out / figure).exists(), f"snippets/{name}.py did not write {figure}"
+        assert_valid_figure(out / figure)
+    wanted = declared_numbers(name)
+    if wanted:
+        written = json.loads((out / "numbers.json").read_text())
+        assert wanted <= written.keys(), f"snippets/{name}.py lacks numbers {sorted(wanted - written.keys())}"
+        # The same numbers as the build's run (forked from the runner, in Chinese).
+        built = json.loads((runner.BUILD / name / "zh" / "numbers.json").read_text())
+        assert {k: written[k] for k in wanted} == {k: built[k] for k in wanted}
+
+
+@pytest.mark.parametrize("name", SNIPPETS)
+def test_built_outputs_are_valid(name, site):
+    for lang in runner.LANGS:
+        folder = runner.BUILD / name / lang
+        assert (folder / "notebooks" / f"{name}.ipynb").exists()
+        for figure in folder.iterdir():
+            if figure.suffix in FIGURE_SUFFIXES:
+                assert_valid_figure(figure)
+
+
+def _copy_project(destination: Path) -> Path:
+    """The project's own files in a temporary folder, sharing the set-up (.venv, node_modules)."""
+    skip = shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "build", "__pycache__", ".pytest_cache", "out")
+    shutil.copytree(runner.ROOT, destination, ignore=skip)
+    (destination / "node_modules").symlink_to(runner.ROOT / "node_modules")
+    return destination
+
+
+def _runner_in(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scripts.runner"], cwd=project, capture_output=True, text=True)
+
+
+def _ran(project: Path) -> set[str]:
+    return set(json.loads((project / "build" / "snippets" / "last-run.json").read_text())["ran"])
+
+
+@pytest.fixture(scope="module")
+def cold_copy(tmp_path_factory, site):
+    """A copy of the project whose snippets have been run once, from nothing."""
+    project = _copy_project(tmp_path_factory.mktemp("cold") / "project")
+    done = _runner_in(project)
+    assert done.returncode == 0, done.stderr
+    assert _ran(project) == set(SNIPPETS)
+    return project
+
+
+def test_cold_runs_give_byte_identical_figures(cold_copy):
+    compared = 0
+    for name in SNIPPETS:
+        for lang in runner.LANGS:
+            for figure in (runner.BUILD / name / lang).iterdir():
+                if figure.suffix in FIGURE_SUFFIXES:
+                    again = cold_copy / "build" / "snippets" / name / lang / figure.name
+                    assert again.read_bytes() == figure.read_bytes(), f"{name}/{lang}/{figure.name} differs"
+                    compared += 1
+    assert compared >= len(SNIPPETS)
+
+
+def test_second_run_runs_nothing_and_an_edit_reruns_only_that_snippet(cold_copy):
+    assert _runner_in(cold_copy).returncode == 0
+    assert _ran(cold_copy) == set()
+    edited = cold_copy / "snippets" / f"{SNIPPETS[0]}.py"
+    edited.write_text(edited.read_text() + "\n# an edit\n")
+    assert _runner_in(cold_copy).returncode == 0
+    assert _ran(cold_copy) == {SNIPPETS[0]}
+
+
+def test_broken_snippet_fails_the_build_naming_file_and_line(cold_copy):
+    victim = cold_copy / "snippets" / f"{SNIPPETS[-1]}.py"
+    original = victim.read_text()
+    victim.write_text(original + "\n# %%\nvalues = [1, 2, 3]\nprint(values[10])\n")
+    failing_line = len(original.splitlines()) + 4
+    try:
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=cold_copy,
+                              capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    finally:
+        victim.write_text(original)
+    assert done.returncode != 0
+    assert f"snippets/{SNIPPETS[-1]}.py:{failing_line}: IndexError: list index out of range" in done.stderr
+    assert not (cold_copy / "build" / "snippets" / SNIPPETS[-1]).exists(), "the failed snippet's old outputs remain"
