@@ -15,6 +15,9 @@ test: $(READY)                ## the whole test suite
 build: $(READY)               ## both languages into site/ (Chinese) and site/en/ (English)
 	$(PY) -m scripts.build
 
+pdf: $(READY)                 ## site/pdf/*-zh.pdf and *-en.pdf, from the site that make build made
+	$(PY) -m scripts.pdf
+
 bench: $(READY)               ## the performance table
 	$(PY) -m scripts.bench
 

@@ -3,7 +3,8 @@
 Builds both languages several ways and prints one table: a cold build (no
 snippet outputs, no notebook cache), a warm build after a prose-only edit, a
 build that skips the snippet stage (SNIPPETS=skip), a build after editing one
-snippet, and the snippets' own compute time from the cold run.
+snippet, the snippets' own compute time from the cold run, and the time to
+print both PDFs from the built site.
 """
 
 import json
@@ -14,7 +15,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from scripts import build, runner
+from scripts import build, pdf, runner
 
 PROSE_PAGE = build.ROOT / "docs" / "en" / "index.md"
 
@@ -65,6 +66,7 @@ def main() -> None:
     with appended(one_snippet, "\n# an edit\n"):
         edited, edited_ran = timed_build()
     timed_build()  # back to the committed snippet, untimed
+    pdfs = pdf.make_pdfs()
 
     rows = [
         ("cold build (no outputs, no caches)", f"{cold:.2f}", cold_ran),
@@ -72,6 +74,7 @@ def main() -> None:
         ("build with snippet execution skipped", f"{skipped:.2f}", "-"),
         (f"build after editing {one_snippet.name}", f"{edited:.2f}", edited_ran),
         ("snippets' own compute time, zh + en", f"{compute:.2f}", len(ran)),
+        ("both PDFs from the built site", f"{pdfs:.2f}", ""),
         ("ratio warm / skipped", f"{warm / skipped:.2f}", ""),
         ("ratio cold / compute", f"{cold / compute:.2f}", ""),
     ]

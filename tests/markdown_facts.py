@@ -9,6 +9,7 @@ DOCS = {"zh": ROOT / "docs" / "zh", "en": ROOT / "docs" / "en"}
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 HEADING = re.compile(r"^(#{2,3}) (.+?)(?:\s*\{#([\w-]+)\})?\s*$", re.MULTILINE)
 FIGURE = re.compile(r"!\[[^\]]*\]\((figures/[^)\s]+)\)")
+FIGURE_ALT = re.compile(r"!\[([^\]]*)\]\(figures/[^)\s]+\)")
 INCLUDE = re.compile(r'^\s*--8<-- "([^"]+)"', re.MULTILINE)
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
 
@@ -28,6 +29,10 @@ def headings(text: str) -> list[tuple[str, str | None]]:
 
 def figures(text: str) -> list[str]:
     return FIGURE.findall(text)
+
+
+def figure_alts(text: str) -> list[str]:
+    return FIGURE_ALT.findall(text)
 
 
 def includes(text: str) -> list[str]:

@@ -34,12 +34,19 @@
     document.body.dataset.mathReady = "true";
   }
 
-  document$.subscribe(function () {
+  function typesetPage() {
     const elements = document.querySelectorAll(".arithmatex");
     if (elements.length === 0) {
       document.body.dataset.mathReady = "true";
       return;
     }
     loadKatex().then(function () { typeset(elements); });
-  });
+  }
+
+  // Material announces each page on document$; the PDF's print page has no Material script.
+  if (window.document$) {
+    document$.subscribe(typesetPage);
+  } else {
+    document.addEventListener("DOMContentLoaded", typesetPage);
+  }
 })();

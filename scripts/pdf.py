@@ -1,0 +1,188 @@
+"""make pdf: site/pdf/NAME-zh.pdf and site/pdf/NAME-en.pdf, printed by headless Chromium.
+
+For each language, the pages of the built site's navigation are joined into
+one print page, build/print/LANG.html: a cover, a table of contents, then each
+page as a chapter that starts on a new page. Ids get the chapter's name in
+front, so that links between chapters become links inside the document; links
+to pages that are not in the PDF (notebooks, scripts) keep their text only.
+Chromium prints it with page numbers and an outline (bookmarks) made from the
+headings. Everything is read from local files: no network is needed.
+
+Chinese is set in a subset of Noto Sans CJK SC made for the text at hand:
+with the whole font, Chromium's PDF maps glyphs that the font shares between
+an ideograph and a Kangxi radical (方 and ⽅) to the radical, and the PDF's
+text then reads, searches and copies wrong.
+"""
+
+import base64
+import datetime
+import html
+import io
+import posixpath
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+from fontTools import subset
+from fontTools.ttLib import TTCollection
+
+from scripts import chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "site"
+PRINT_DIR = ROOT / "build" / "print"
+NAME = "dl-stats-basics"
+EDITIONS = {
+    "zh": {"site": SITE, "edition": "中文版", "contents": "目录", "home": "导言",
+           "built": "构建日期", "version": "版本"},
+    "en": {"site": SITE / "en", "edition": "English edition", "contents": "Contents", "home": "Introduction",
+           "built": "Built on", "version": "Version"},
+}
+NOTO_CJK = Path("/usr/share/fonts/opentype/noto")  # Debian's fonts-noto-cjk
+FOOTER = ('<div style="width:100%;font-size:8px;text-align:center;color:#666">'
+          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+
+
+def pdf_path(lang: str) -> Path:
+    return SITE / "pdf" / f"{NAME}-{lang}.pdf"
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _nav(site: Path) -> list[tuple[str, str]]:
+    """(page folder, nav title) of each top-level page, in nav order; the home page is ''."""
+    links = _soup(site / "index.html").select(".md-nav--primary > .md-nav__list > .md-nav__item > a.md-nav__link")
+    return [(a["href"].strip("./").rstrip("/"), a.get_text(" ", strip=True)) for a in links]
+
+
+def _chapter(site: Path, folder: str, slugs: set[str]) -> BeautifulSoup:
+    """One page's article, with ids prefixed by the chapter and URLs made absolute or internal."""
+    page_url = f"/{folder}/" if folder else "/"
+    article = _soup(site / folder / "index.html").select_one("article.md-content__inner")
+    for clutter in article.select(".headerlink, .md-content__button, .md-source-file"):
+        clutter.decompose()
+    slug = folder or "home"
+    for element in article.select("[id]"):
+        element["id"] = f"{slug}--{element['id']}"
+    for label in article.select("label[for]"):
+        label["for"] = f"{slug}--{label['for']}"
+    for radio in article.select("input[name]"):
+        radio["name"] = f"{slug}--{radio['name']}"
+    for details in article.select("details"):
+        details["open"] = ""  # folded answers print open
+    for image in article.select("img[src]"):
+        image["src"] = (site / unquote(posixpath.normpath(posixpath.join(page_url, image["src"]))).lstrip("/")).as_uri()
+    for link in article.select("a[href]"):
+        url = urlsplit(link["href"])
+        if url.scheme or url.netloc:
+            continue
+        target = posixpath.normpath(posixpath.join(page_url, url.path)).strip("/") if url.path else folder
+        target_slug = target or "home"
+        if target_slug in slugs:
+            link["href"] = f"#{target_slug}--{url.fragment}" if url.fragment else f"#{target_slug}"
+        else:
+            link.unwrap()
+    return article
+
+
+def cjk_font_faces(texts: list[str]) -> str:
+    """@font-face rules for Noto Sans CJK SC, regular and bold, cut down to the characters of `texts`."""
+    wanted = {ord(c) for text in texts for c in text if ord(c) >= 0x2000}
+    rules = []
+    for weight, style in ((400, "Regular"), (700, "Bold")):
+        collection = TTCollection(NOTO_CJK / f"NotoSansCJK-{style}.ttc", lazy=True)
+        font = next(f for f in collection.fonts if f["name"].getDebugName(1) == "Noto Sans CJK SC")
+        options = subset.Options()
+        options.layout_features = ["*"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=wanted)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")  # file:// fonts are blocked as cross-origin
+        rules.append(f'@font-face {{ font-family: "Print CJK"; font-weight: {weight}; '
+                     f'src: url("data:font/otf;base64,{data}"); }}')
+    return "\n".join(rules)
+
+
+def print_page(lang: str) -> str:
+    """The print page of one language, as HTML built from the site in site/."""
+    edition = EDITIONS[lang]
+    site = edition["site"]
+    home = _soup(site / "index.html")
+    title = home.select_one("meta[property='og:title']")
+    site_name = title["content"] if title else home.title.get_text(strip=True)
+    nav = [(folder, edition["home"] if not folder else label) for folder, label in _nav(site)]
+    slugs = {folder or "home" for folder, _ in nav}
+    styles = [(site / link["href"]).resolve().as_uri() for link in home.select("link[rel=stylesheet]")]
+    styles.append((ROOT / "scripts" / "pdf.css").as_uri())
+
+    chapters, contents = [], []
+    for folder, label in nav:
+        slug = folder or "home"
+        article = _chapter(site, folder, slugs)
+        article.h1.string = label  # the home page's title is the book's; here it is the introduction
+        sections = [f'<li><a href="#{h["id"]}">{html.escape(h.get_text(" ", strip=True))}</a></li>'
+                    for h in article.select("h2[id]")]
+        contents.append(f'<li><a href="#{slug}">{html.escape(label)}</a><ol>{"".join(sections)}</ol></li>')
+        chapters.append(f'<section class="chapter" id="{slug}">{article.decode_contents()}</section>')
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    document = f"""<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(site_name)}</title>
+{"".join(f'<link rel="stylesheet" href="{href}">' for href in styles)}
+<style>/* CJK_FONT_FACES */</style>
+<script src="{(site / "assets" / "math.js").as_uri()}"></script>
+</head><body><div class="md-typeset">
+<section class="cover">
+  <p class="cover-title">{html.escape(site_name)}</p>
+  <p class="cover-edition">{edition["edition"]}</p>
+  <p class="cover-meta">{edition["built"]}: {datetime.date.today().isoformat()}<br>
+  {edition["version"]}: {commit.stdout.strip() or "—"}</p>
+</section>
+<nav class="contents"><h1 id="contents">{edition["contents"]}</h1><ol>{"".join(contents)}</ol></nav>
+{"".join(chapters)}
+</div></body></html>"""
+    return document
+
+
+def make_pdfs(langs=tuple(EDITIONS)) -> float:
+    """Print each language's PDF into site/pdf/; return the seconds it took."""
+    from playwright.sync_api import sync_playwright
+
+    started = time.perf_counter()
+    PRINT_DIR.mkdir(parents=True, exist_ok=True)
+    pdf_path(langs[0]).parent.mkdir(parents=True, exist_ok=True)
+    pages = {lang: print_page(lang) for lang in langs}
+    faces = cjk_font_faces(list(pages.values()))
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        for lang, document in pages.items():
+            path = PRINT_DIR / f"{lang}.html"
+            path.write_text(document.replace("/* CJK_FONT_FACES */", faces), encoding="utf-8")
+            page = browser.new_page()
+            page.goto(path.as_uri())
+            page.wait_for_function("document.body.dataset.mathReady === 'true'")
+            page.wait_for_function("Array.from(document.images).every(image => image.complete)")
+            broken = page.evaluate("Array.from(document.images).filter(i => !i.naturalWidth).map(i => i.src)")
+            if broken:
+                raise RuntimeError(f"the {lang} PDF's figures did not load: {broken}")
+            page.emulate_media(media="print")
+            page.pdf(path=pdf_path(lang), format="A4", print_background=True, outline=True, tagged=True,
+                     display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
+                     margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+            page.close()
+        browser.close()
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    if not chromium.available():
+        sys.exit("make pdf: Chromium is not installed (set-up installs Debian's chromium; or: apt-get install chromium)")
+    took = make_pdfs()
+    print(f"{', '.join(str(pdf_path(lang).relative_to(ROOT)) for lang in EDITIONS)}: {took:.1f} s")
