@@ -1,0 +1,106 @@
+"""Chapter 4 (variance with n or n−1): its snippets run on their own and their numbers say what the page says.
+
+Each var_* snippet runs once, in a temporary folder, as a reader would run it;
+the tests then check the claims the page makes from its numbers.json, and that
+the Chinese and English pages use the same placeholders, figures and snippets.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SNIPPETS = sorted((ROOT / "snippets").glob("var_*.py"))
+PAGES = {lang: ROOT / "docs" / lang / "variance-n-minus-1.md" for lang in ("zh", "en")}
+
+
+@pytest.fixture(scope="module")
+def numbers(tmp_path_factory):
+    """numbers.json of every var_* snippet, each run as a plain script in an empty folder."""
+    results = {}
+    for snippet in SNIPPETS:
+        folder = tmp_path_factory.mktemp(snippet.stem)
+        env = {**os.environ, "SNIPPET_LANG": "en", "MPLBACKEND": "Agg"}
+        env.pop("SNIPPET_OUT", None)
+        done = subprocess.run([sys.executable, str(snippet)], cwd=folder, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"{snippet.name} failed:\n{done.stderr[-3000:]}"
+        results[snippet.stem] = json.loads((folder / "out" / "numbers.json").read_text())
+    return results
+
+
+def close(text, value, tolerance):
+    return abs(float(text) - value) <= tolerance
+
+
+def test_sum_rule(numbers):
+    n = numbers["var_sum"]
+    assert close(n["var_sum"], 40, 1.0) and close(n["var_mean"], 0.4, 0.01)
+    assert close(n["var_x_plus_x"], 16, 0.4) and close(n["var_x_plus_sx"], 8, 0.2)
+    assert abs(float(n["corr_xy"])) < 0.01 and close(n["corr_x2y2"], 1, 1e-9)
+    assert close(n["var_pair_m100"], 0, 1e-9) and close(n["var_pair_p50"], 12, 0.3)
+
+
+def test_divide_by_n_is_biased_by_n_minus_1_over_n(numbers):
+    n = numbers["var_bias_mc"]
+    for size in (2, 5, 10):
+        assert close(n[f"mean_by_n_{size}"], (size - 1) / size * 4, 0.05)
+        assert close(n[f"mean_by_n_minus_1_{size}"], 4, 0.05)
+    assert float(n["identity_gap"]) < 1e-10 and n["rank"] == 4
+    assert float(n["smallest_singular"]) < 1e-9 < float(n["second_smallest_singular"])
+    assert float(n["below_by_n_minus_1_5"]) > 0.5
+
+
+def test_s_is_biased_low_and_c4_matches(numbers):
+    n = numbers["var_sd_bias"]
+    for size in (2, 5, 10):
+        assert float(n[f"e_s_{size}"]) < 2.0
+        assert close(n[f"e_s_{size}"], float(n[f"c4_sigma_{size}"]), 0.01)
+        assert close(n[f"e_s_over_c4_{size}"], 2.0, 0.01)
+    assert n["c4_2"] == "0.7979" and n["c4_5"] == "0.9400"
+
+
+def test_mse_ranking(numbers):
+    n = numbers["var_mse"]
+    assert n["theory_nm1"] == "8.000" and n["theory_n"] == "5.760" and n["theory_np1"] == "5.333"
+    for size in (2, 5, 10):
+        d = [float(n[f"mse_{size}_d{k}"]) for k in (size - 1, size, size + 1)]
+        assert d[0] > d[1] > d[2], size
+    assert float(n["coin_mse_nm1"]) < float(n["coin_mse_n"])  # light tails: n − 1 wins
+    assert n["best_d_normal"] == "6.0" and n["best_d_coin"] == "4.4" and n["best_d_exp"] == "10.8"
+
+
+def test_library_defaults(numbers):
+    n = numbers["var_library_defaults"]
+    biased = ["np_var_x", "torch_var_t_correction_0", "t_var_unbiased_False", "statistics_pvariance_x"]
+    unbiased = ["np_var_x_ddof_1", "np_var_x_correction_1", "np_cov_x", "statistics_variance_x",
+                "torch_var_t", "torch_cov_t"]
+    assert all(n[k] == "5.25" for k in biased) and all(n[k] == "7" for k in unbiased)
+    assert "correction=1" in n["torch_var_signature"] and "correction=1" in n["torch_std_signature"]
+    assert n["bn_running_var"] == n["bn_if_unbiased"] != n["bn_if_biased"]
+    assert float(n["bn_diff_biased"]) < 1e-5 and n["eval_over_train"] == n["sqrt_3_4"]
+
+
+def test_exercise_answers(numbers):
+    n = numbers["var_exercises"]
+    assert n["ex1_theory"] == "40" and close(n["ex1_mc"], 40, 1.0)
+    assert n["ex2_numpy"] == "2.0000" and n["ex2_ratio"] == n["ex2_sqrt"]
+    assert close(n["ex3_mc"], float(n["ex3_theory"]), 0.005)
+    assert close(n["ex4_known"], 4, 0.05)
+    assert n["ex5_ratio"] == n["ex5_theory"]
+
+
+def test_pages_mirror_each_other():
+    def skeleton(text):
+        return (re.findall(r"^#{2,4} .*?(\{#[\w-]+\})?$", text, re.M),
+                sorted(re.findall(r"\{\{\s*\w+\.\w+\s*\}\}", text)),
+                re.findall(r"figures/[\w/.-]+", text),
+                re.findall(r'--8<-- "([^"]+)"', text))
+    zh, en = (skeleton(PAGES[lang].read_text(encoding="utf-8")) for lang in ("zh", "en"))
+    assert zh == en
+    assert "{#v-sum}" in zh[0] and "{#v-unbiased}" in zh[0]
