@@ -1,37 +1,19 @@
-"""Chapter 4 (variance with n or n−1): its snippets run on their own and their numbers say what the page says.
-
-Each var_* snippet runs once, in a temporary folder, as a reader would run it;
-the tests then check the claims the page makes from its numbers.json, and that
-the Chinese and English pages use the same placeholders, figures and snippets.
-"""
+"""Chapter 4 (variance with n or n−1): the numbers its snippets computed for the build say what
+the page says. (That the snippets run on their own, and that zh and en mirror each other, is
+checked for every chapter by test_snippets.py and test_site.py.)"""
 
 import json
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SNIPPETS = sorted((ROOT / "snippets").glob("var_*.py"))
-PAGES = {lang: ROOT / "docs" / lang / "variance-n-minus-1.md" for lang in ("zh", "en")}
+from scripts import runner
 
 
 @pytest.fixture(scope="module")
-def numbers(tmp_path_factory):
-    """numbers.json of every var_* snippet, each run as a plain script in an empty folder."""
-    results = {}
-    for snippet in SNIPPETS:
-        folder = tmp_path_factory.mktemp(snippet.stem)
-        env = {**os.environ, "SNIPPET_LANG": "en", "MPLBACKEND": "Agg"}
-        env.pop("SNIPPET_OUT", None)
-        done = subprocess.run([sys.executable, str(snippet)], cwd=folder, env=env,
-                              capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, f"{snippet.name} failed:\n{done.stderr[-3000:]}"
-        results[snippet.stem] = json.loads((folder / "out" / "numbers.json").read_text())
-    return results
+def numbers(site):
+    """numbers.json of every var_* snippet, as the build ran it."""
+    return {path.stem: json.loads((runner.BUILD / path.stem / "en" / "numbers.json").read_text())
+            for path in runner.all_snippets() if path.stem.startswith("var_")}
 
 
 def close(text, value, tolerance):
@@ -93,14 +75,3 @@ def test_exercise_answers(numbers):
     assert close(n["ex3_mc"], float(n["ex3_theory"]), 0.005)
     assert close(n["ex4_known"], 4, 0.05)
     assert n["ex5_ratio"] == n["ex5_theory"]
-
-
-def test_pages_mirror_each_other():
-    def skeleton(text):
-        return (re.findall(r"^#{2,4} .*?(\{#[\w-]+\})?$", text, re.M),
-                sorted(re.findall(r"\{\{\s*\w+\.\w+\s*\}\}", text)),
-                re.findall(r"figures/[\w/.-]+", text),
-                re.findall(r'--8<-- "([^"]+)"', text))
-    zh, en = (skeleton(PAGES[lang].read_text(encoding="utf-8")) for lang in ("zh", "en"))
-    assert zh == en
-    assert "{#v-sum}" in zh[0] and "{#v-unbiased}" in zh[0]
