@@ -1,0 +1,105 @@
+"""Parameters of a convolution layer: (input maps × n × n + 1) × filters, checked with numel().
+
+One n×n filter over C input maps holds C·n·n weights and one bias; a layer
+holds that many for each of its filters. The count does not depend on the
+size of the input, on the stride or on the padding. Several layers, from the
+worked example to VGG-16, LeNet-5 and AlexNet, are counted both ways.
+"""
+
+# %%
+import json
+import os
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+torch.manual_seed(0)
+
+# %%
+# --8<-- [start:count]
+def conv_params(in_maps, n, filters, bias=True):
+    return (in_maps * n * n + (1 if bias else 0)) * filters
+
+
+layers = {  # name: (in_maps, n, filters, bias)
+    "worked example": (3, 3, 2, True),
+    "LeNet-5 C1": (1, 5, 6, True),
+    "AlexNet conv1": (3, 11, 96, True),
+    "VGG-16 conv1_1": (3, 3, 64, True),
+    "VGG-16 conv2_1": (64, 3, 128, True),
+    "VGG-16 conv5_3": (512, 3, 512, True),
+    "1×1 conv": (256, 1, 64, True),
+    "3×3 conv before BN": (64, 3, 64, False),
+}
+counts = {}
+for name, (in_maps, n, filters, bias) in layers.items():
+    layer = nn.Conv2d(in_maps, filters, kernel_size=n, bias=bias).to(device)
+    by_numel = sum(p.numel() for p in layer.parameters())
+    by_formula = conv_params(in_maps, n, filters, bias)
+    assert by_numel == by_formula
+    counts[name] = (by_formula, by_numel)
+    formula = f"({in_maps}·{n}·{n} + {int(bias)})·{filters}"
+    print(f"{name:<19} {formula:<18} = {by_formula:>9,}  numel: {by_numel:>9,}")
+# --8<-- [end:count]
+
+# %% [markdown]
+# Stride, padding and the input's size change the output, not the parameters.
+
+# %%
+# --8<-- [start:stride]
+x = torch.randn(1, 64, 32, 32, device=device)
+for stride, padding in ((1, 0), (2, 1), (1, 5)):
+    layer = nn.Conv2d(64, 128, 3, stride=stride, padding=padding).to(device)
+    out = layer(x)
+    print(f"stride {stride}, padding {padding}: output {tuple(out.shape)}, "
+          f"parameters {sum(p.numel() for p in layer.parameters()):,}")
+# --8<-- [end:stride]
+
+# %% [markdown]
+# A fully connected layer is the same rule with one weight per input value:
+# (inputs + 1) × outputs.
+
+# %%
+# --8<-- [start:linear]
+fc = nn.Linear(4096, 1000).to(device)
+fc_params = sum(p.numel() for p in fc.parameters())
+assert fc_params == (4096 + 1) * 1000
+print(f"Linear(4096, 1000): (4096 + 1)·1000 = {fc_params:,}")
+# --8<-- [end:linear]
+
+# %% [markdown]
+# The table for the page (its header in the page's language).
+
+# %%
+HEADER = {
+    "zh": "| 层 | 公式 (C<sub>in</sub>·n·n + 1)·K | 按公式 | `numel()` |",
+    "en": "| layer | formula (C<sub>in</sub>·n·n + 1)·K | by formula | `numel()` |",
+}[LANG]
+NAMES = {"zh": {"worked example": "本章的例子", "1×1 conv": "1×1 卷积",
+                "3×3 conv before BN": "BN 前的 3×3 卷积（无偏置）"},
+         "en": {"3×3 conv before BN": "3×3 conv before BN (no bias)"}}[LANG]
+lines = [HEADER, "| --- | --- | ---: | ---: |"]
+for name, (in_maps, n, filters, bias) in layers.items():
+    by_formula, by_numel = counts[name]
+    plus = " + 1" if bias else ""
+    lines.append(f"| {NAMES.get(name, name)} | ({in_maps}·{n}·{n}{plus})·{filters} | "
+                 f"{by_formula:,} | {by_numel:,} |")
+(OUT / "param_table.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+print("\n".join(lines))
+
+# %%
+keys = {"worked example": "worked", "LeNet-5 C1": "lenet_c1", "VGG-16 conv1_1": "vgg_conv1_1",
+        "VGG-16 conv5_3": "vgg_conv5_3", "3×3 conv before BN": "no_bias"}
+numbers = {key: f"{counts[name][0]:,}" for name, key in keys.items()}
+numbers["per_filter_worked"] = f"{3 * 3 * 3 + 1:,}"
+numbers["fc_params"] = f"{fc_params:,}"
+numbers["stride_params"] = f"{sum(p.numel() for p in layer.parameters()):,}"
+(OUT / "numbers.json").write_text(json.dumps(numbers, indent=1, ensure_ascii=False))
+print(numbers)

@@ -1,0 +1,140 @@
+"""Chapter 2 (CNNs and feature maps): the snippets compute what the pages say.
+
+Each snippet runs once per language in this process (scripts.cells.execute),
+into a temporary folder; the tests read its numbers.json and the tables it
+writes, and check the pages' placeholders and generated-table includes.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+from scripts import cells  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = {lang: ROOT / "docs" / lang / "cnn-feature-maps.md" for lang in ("zh", "en")}
+_runs = {}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """run(name, lang) -> the folder the snippet wrote into (each snippet runs once per language)."""
+
+    def _run(name, lang="en"):
+        if (name, lang) not in _runs:
+            out = tmp_path_factory.mktemp(f"{name}-{lang}")
+            saved = {key: os.environ.get(key) for key in ("SNIPPET_LANG", "SNIPPET_OUT")}
+            os.environ.update(SNIPPET_LANG=lang, SNIPPET_OUT=str(out))
+            try:
+                cells.execute(ROOT / "snippets" / f"{name}.py")
+            finally:
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
+            _runs[name, lang] = out
+        return _runs[name, lang]
+
+    return _run
+
+
+def numbers(folder):
+    return json.loads((folder / "numbers.json").read_text(encoding="utf-8"))
+
+
+def table_rows(path):
+    """The body rows of a Markdown table, as lists of stripped cells."""
+    lines = path.read_text(encoding="utf-8").strip().splitlines()[2:]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+
+
+def test_hand_convolution_equals_conv2d(run):
+    result = numbers(run("cnn_worked_example"))
+    assert result["max_diff_s1"] == result["max_diff_s2"] == "0"
+    assert float(result["max_diff_float"]) < 1e-5
+    assert result["out_s1_hwc"] == "5×5×2" and result["out_s2_hwc"] == "4×4×2"
+    assert float(result["flipped_diff"]) < 1e-5 < float(result["unflipped_diff"])
+
+
+def test_output_size_formula_matches_pytorch(run):
+    rows = table_rows(run("cnn_worked_example") / "output_sizes.md")
+    assert len(rows) == numbers(run("cnn_worked_example"))["formula_cases"]
+    for width, kernel, stride, padding, _, by_formula, by_torch in rows:
+        assert by_formula == by_torch == str((int(width) + 2 * int(padding) - int(kernel)) // int(stride) + 1)
+
+
+def test_figure_draws_the_worked_example(run):
+    figure = run("cnn_demo_figure")
+    assert numbers(figure)["output_values"] == numbers(run("cnn_worked_example"))["out_s1_values"]
+    for step in (1, 2, 3):
+        assert (figure / f"step{step}.svg").stat().st_size < 150_000
+
+
+def test_filter_depth_error_is_quoted_verbatim(run):
+    message = numbers(run("cnn_filter_depth"))["depth_error"]
+    assert "weight of size [2, 3, 3, 3], expected input[1, 4, 7, 7] to have 3 channels, but got 4" in message
+
+
+def test_parameter_formula_equals_numel(run):
+    rows = table_rows(run("cnn_param_count") / "param_table.md")
+    assert len(rows) >= 5
+    for _, formula, by_formula, by_numel in rows:
+        in_maps, n, _, bias, filters = re.fullmatch(r"\((\d+)·(\d+)·(\d+)( \+ 1)?\)·(\d+)", formula).groups()
+        expected = (int(in_maps) * int(n) ** 2 + (1 if bias else 0)) * int(filters)
+        assert by_formula == by_numel == f"{expected:,}"
+
+
+def test_vgg16_counts(run):
+    folder = run("cnn_vgg16")
+    result = numbers(folder)
+    assert result["total"] == "138,357,544"  # VGG-16, configuration D
+    assert (result["conv_total"], result["fc_total"]) == ("14,714,688", "123,642,856")
+    assert (result["n_weight_layers"], result["n_conv"], result["n_fc"], result["n_pool"]) == (16, 13, 3, 5)
+    rows = table_rows(folder / "vgg16_table.md")
+    numbered = [row for row in rows if row[0]]
+    assert [int(row[0]) for row in numbered] == list(range(1, 17))
+    layer_sum = sum(int(row[-1].replace(",", "")) for row in rows if row[0] or row[1] == "maxpool")
+    assert f"{layer_sum:,}" == result["total"]
+    assert rows[1][1:3] == ["conv3-64", "64\u00a0×\u00a03×3×3"] and rows[1][3:5] == ["224×224×64", "64@224×224"]
+
+
+def test_vgg16_table_speaks_the_page_language(run):
+    header = (run("cnn_vgg16", "zh") / "vgg16_table.md").read_text(encoding="utf-8").splitlines()[0]
+    assert "参数量" in header
+    assert numbers(run("cnn_vgg16", "zh")) == numbers(run("cnn_vgg16"))
+
+
+def test_exercise_answers(run):
+    result = numbers(run("cnn_exercises"))
+    assert result["ex1_params"] == f"{(128 * 5 * 5 + 1) * 256:,}"
+    assert (result["ex2_size"], result["ex2_at"]) == (16, "10@16×16")
+    assert result["ex3_field"] == "7×7"
+    assert (result["ex4_layers"], result["ex4_params"]) == (19, "143,667,240")  # VGG-19
+    assert result["ex5_fc6"] == f"{(512 * 14 * 14 + 1) * 4096:,}"
+    assert result["ex5_error"].startswith("mat1 and mat2 shapes cannot be multiplied")
+
+
+def test_photo_feature_maps(run):
+    folder = run("cnn_feature_maps_photo")
+    result = numbers(folder)
+    assert result["input_at"] == "3@300×256" and result["maps1_at"] == "8@300×256"
+    assert result["maps2_at"] == "4@150×128"
+    assert (folder / "feature_maps.png").stat().st_size < 400_000
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_placeholder_and_table_of_the_page_exists(run, lang):
+    page = PAGES[lang].read_text(encoding="utf-8")
+    for name, key in re.findall(r"\{\{\s*(\w+)\.(\w+)\s*\}\}", page):
+        assert key in numbers(run(name, lang)), f"{name}.{key}"
+    included = re.findall(r'--8<-- "build/snippets/(\w+)/(\w+)/([\w.]+)"', page)
+    assert included, "the page includes generated tables"
+    for name, table_lang, file in included:
+        assert table_lang == lang
+        assert (run(name, lang) / file).exists()
