@@ -1,47 +1,25 @@
-"""Chapter 2 (CNNs and feature maps): the snippets compute what the pages say.
+"""Chapter 2 (CNNs and feature maps): the snippets computed what the pages say.
 
-Each snippet runs once per language in this process (scripts.cells.execute),
-into a temporary folder; the tests read its numbers.json and the tables it
-writes, and check the pages' placeholders and generated-table includes.
+The tests read what the build's run of each snippet wrote (numbers.json and
+the Markdown tables it generates), and check the pages' generated-table includes.
 """
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("MPLBACKEND", "Agg")
-
-from scripts import cells  # noqa: E402
+from scripts import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {lang: ROOT / "docs" / lang / "cnn-feature-maps.md" for lang in ("zh", "en")}
-_runs = {}
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    """run(name, lang) -> the folder the snippet wrote into (each snippet runs once per language)."""
-
-    def _run(name, lang="en"):
-        if (name, lang) not in _runs:
-            out = tmp_path_factory.mktemp(f"{name}-{lang}")
-            saved = {key: os.environ.get(key) for key in ("SNIPPET_LANG", "SNIPPET_OUT")}
-            os.environ.update(SNIPPET_LANG=lang, SNIPPET_OUT=str(out))
-            try:
-                cells.execute(ROOT / "snippets" / f"{name}.py")
-            finally:
-                for key, value in saved.items():
-                    if value is None:
-                        os.environ.pop(key, None)
-                    else:
-                        os.environ[key] = value
-            _runs[name, lang] = out
-        return _runs[name, lang]
-
-    return _run
+def run(site):
+    """run(name, lang) -> the folder the build's run of snippet NAME wrote into."""
+    return lambda name, lang="en": runner.BUILD / name / lang
 
 
 def numbers(folder):
