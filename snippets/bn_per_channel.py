@@ -77,11 +77,37 @@ axes[1].legend()
 fig.tight_layout()
 fig.savefig(OUT / "histograms.svg")
 
+# %% [markdown]
+# The layout. PyTorch puts the channel axis second: (N, C, H, W). The notes write
+# (batch, C, W, H); the order of the two spatial axes does not matter, since BN averages
+# over both. What matters is that C is axis 1: a channels-last (N, H, W, C) tensor must
+# be permuted first.
+
+# %%
+# --8<-- [start:layout]
+with torch.no_grad():
+    y_swapped = bn(x.transpose(2, 3))  # (N, C, W, H), as the notes write it
+swap_diff = (y_swapped.transpose(2, 3) - y_module).abs().max().item()
+print(f"(N, C, W, H) instead of (N, C, H, W): max difference {swap_diff:.1e}")
+
+channels_last = x.permute(0, 2, 3, 1)  # (N, H, W, C) = (8, 4, 5, 3)
+try:
+    bn(channels_last)
+except RuntimeError as error:
+    layout_error = str(error)
+    print("RuntimeError:", layout_error)
+with torch.no_grad():
+    permuted_back = bn(channels_last.permute(0, 3, 1, 2))  # back to (N, C, H, W)
+print(f"permuted back: max difference {(permuted_back - y_module).abs().max().item():.1e}")
+# --8<-- [end:layout]
+
 # %%
 numbers = {
     "input_shape": str(tuple(x.shape)),
     "stats_shape": str(tuple(mean.shape)),
     "max_diff": f"{max_diff:.1e}",
+    "swap_diff": f"{swap_diff:.1e}",
+    "layout_error": layout_error,
 }
 (OUT / "numbers.json").write_text(json.dumps(numbers, indent=1))
 print(numbers)
