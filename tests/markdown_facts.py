@@ -7,7 +7,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = {"zh": ROOT / "docs" / "zh", "en": ROOT / "docs" / "en"}
 
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
-HEADING = re.compile(r"^(#{2,3}) (.+?)(?:\s*\{#([\w-]+)\})?\s*$", re.MULTILINE)
+HEADING = re.compile(r"^(#{2,4}) (.+?)(?:\s*\{#([\w-]+)\})?\s*$", re.MULTILINE)
+ADMONITION = re.compile(r"^\s*(!!!|\?\?\?\+?) (\w+)", re.MULTILINE)
 FIGURE = re.compile(r"!\[[^\]]*\]\((figures/[^)\s]+)\)")
 FIGURE_ALT = re.compile(r"!\[([^\]]*)\]\(figures/[^)\s]+\)")
 INCLUDE = re.compile(r'^\s*--8<-- "([^"]+)"', re.MULTILINE)
@@ -23,8 +24,13 @@ def source(lang: str, page: str) -> str:
 
 
 def headings(text: str) -> list[tuple[str, str | None]]:
-    """(level, explicit id) of each ## and ### heading outside code fences."""
+    """(level, explicit id) of each ##, ### and #### heading outside code fences."""
     return [(m.group(1), m.group(3)) for m in HEADING.finditer(FENCE.sub("", text))]
+
+
+def admonitions(text: str) -> list[tuple[str, str]]:
+    """(marker, type) of each admonition and collapsible block, in order: !!! warning, ??? success..."""
+    return ADMONITION.findall(FENCE.sub("", text))
 
 
 def figures(text: str) -> list[str]:

@@ -38,7 +38,8 @@ def _same_language(paths):
 def test_page_mirrors_the_other_language(page):
     zh, en = md.source("zh", page), md.source("en", page)
     assert [h[0] for h in md.headings(zh)] == [h[0] for h in md.headings(en)], \
-        f"{page}: the ##/### sections differ between docs/zh and docs/en"
+        f"{page}: the ##/###/#### sections differ between docs/zh and docs/en"
+    assert md.admonitions(zh) == md.admonitions(en), f"{page}: the admonitions and folded answers differ"
     assert [h[1] for h in md.headings(zh)] == [h[1] for h in md.headings(en)], \
         f"{page}: the heading ids differ between docs/zh and docs/en"
     assert sorted(md.figures(zh)) == sorted(md.figures(en)), f"{page}: the figures differ"

@@ -1,52 +1,18 @@
-"""Chapter 1 (train/eval mode and BatchNorm): its snippets run on their own and print what the page claims.
-
-Each bn_* snippet runs as a reader would run it, `python snippets/NAME.py` in an
-empty folder, and the facts the page states are checked against the numbers.json
-it writes. A PyTorch release that changed one of these behaviours fails here.
-The two pages are checked to mirror each other.
-"""
+"""Chapter 1 (train/eval mode and BatchNorm): the facts the page states, checked against the
+numbers.json that the build's run of each bn_* snippet wrote. A PyTorch release that changed
+one of these behaviours fails here."""
 
 import json
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SNIPPETS = sorted((ROOT / "snippets").glob("bn_*.py"))
-PAGES = {lang: ROOT / "docs" / lang / "train-eval-batchnorm.md" for lang in ("zh", "en")}
-
-
-def run_snippet(name: str, folder: Path, lang: str = "en") -> dict:
-    env = {**os.environ, "SNIPPET_LANG": lang, "SNIPPET_OUT": str(folder), "MPLBACKEND": "Agg",
-           "OMP_NUM_THREADS": "1"}
-    subprocess.run([sys.executable, str(ROOT / "snippets" / f"{name}.py")], cwd=folder, env=env,
-                   check=True, capture_output=True, text=True, timeout=300)
-    return json.loads((folder / "numbers.json").read_text())
+from scripts import runner
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory) -> dict[str, Path]:
-    """Run every bn_* snippet once; {name: the folder it wrote to}."""
-    folders = {}
-    for snippet in SNIPPETS:
-        folders[snippet.stem] = tmp_path_factory.mktemp(snippet.stem)
-        run_snippet(snippet.stem, folders[snippet.stem])
-    return folders
-
-
-@pytest.fixture(scope="module")
-def numbers(outputs) -> dict[str, dict]:
-    return {name: json.loads((folder / "numbers.json").read_text()) for name, folder in outputs.items()}
-
-
-def test_the_figures_the_pages_show_are_written(outputs):
-    for page in PAGES.values():
-        for name, file in re.findall(r"\]\(figures/(\w+)/([\w.]+)\)", page.read_text()):
-            assert (outputs[name] / file).exists(), f"{page}: figures/{name}/{file}"
+def numbers(site) -> dict[str, dict]:
+    return {path.stem: json.loads((runner.BUILD / path.stem / "en" / "numbers.json").read_text())
+            for path in runner.all_snippets() if path.stem.startswith("bn_")}
 
 
 def test_train_eval_flag_and_dropout(numbers):
@@ -116,31 +82,3 @@ def test_exercise_answers(numbers):
     assert n["ex3_kept"] == "1.25"
     assert float(n["ex4_abs_max"]) == pytest.approx(1.0, abs=1e-4)
     assert (n["ex5_running_mean"], n["ex5_running_var"]) == ("0.1000", "1.3000")
-
-
-def test_numbers_do_not_depend_on_the_language(tmp_path, numbers):
-    assert run_snippet("bn_running_stats", tmp_path, lang="zh") == numbers["bn_running_stats"]
-
-
-def _skeleton(page: Path) -> dict:
-    text = page.read_text()
-    return {
-        "headings": re.findall(r"^(#{2,4}) .*?(\{#[\w-]+\})?$", text, re.M),
-        "figures": re.findall(r"\]\((figures/[^)]+)\)", text),
-        "includes": re.findall(r'--8<-- "([^"]+)"', text),
-        "placeholders": sorted(re.findall(r"\{\{\s*(\w+\.\w+)\s*\}\}", text)),
-        "admonitions": re.findall(r"^(!!!|\?\?\?) (\w+)", text, re.M),
-    }
-
-
-def test_pages_mirror_each_other():
-    zh, en = (_skeleton(PAGES[lang]) for lang in ("zh", "en"))
-    for part in zh:
-        assert zh[part] == en[part], part
-
-
-def test_pages_quote_only_numbers_that_exist(numbers):
-    for page in PAGES.values():
-        for name, key in re.findall(r"\{\{\s*(\w+)\.(\w+)\s*\}\}", page.read_text()):
-            if name.startswith("bn_"):
-                assert key in numbers[name], f"{page.name}: {name}.{key}"
