@@ -99,7 +99,7 @@ for guard, (history, variances, restarts) in runs.items():
     print(f"{guard:>7}: {len(history)} E-steps, last log L = {history[-1]:.4f}, "
           f"variances = {variances}, restarts = {restarts}")
 floor_lls = {floor: em(x, "floor", var_floor=floor)[0][-1] for floor in (1e-2, 1e-4, 1e-6, 1e-8)}
-print("final log L for each floor:", {f"{f:.0e}": round(ll, 2) for f, ll in floor_lls.items()})
+print("final log L for each floor:", {f"{f:.0e}": round(float(ll), 2) for f, ll in floor_lls.items()})
 floor_ll_step = (floor_lls[1e-8] - floor_lls[1e-2]) / 3  # per factor 100; theory: log(100) / 2
 print(f"gain per factor 100 in the floor: {floor_ll_step:.4f}; log(100)/2 = {np.log(100) / 2:.4f}")
 # --8<-- [end:guard-runs]
@@ -109,7 +109,7 @@ print(f"gain per factor 100 in the floor: {floor_ll_step:.4f}; log(100)/2 = {np.
 
 # %%
 with np.errstate(divide="ignore", invalid="ignore"):
-    collapse_vars = [em(x, "none", iterations=t)[1][1] for t in (1, 2, 3)]
+    collapse_vars = [float(em(x, "none", iterations=t)[1][1]) for t in (1, 2, 3)]
 print("variance of the outlier's component after M-steps 1, 2, 3:", collapse_vars)
 
 # %% [markdown]
