@@ -72,6 +72,7 @@ def preload() -> None:
 
     font_manager.findfont("Noto Sans CJK SC")  # builds matplotlib's font cache once
     torch.optim.SGD([torch.nn.Parameter(torch.empty(1))], lr=0.1)  # the first optimizer's lazy imports
+    torch.broadcast_shapes((1,), (1,))  # imports sympy, as torch.distributions does on first use
 
 
 def _child(snippet: Path, lang: str, out: Path) -> None:

@@ -1,27 +1,16 @@
-"""Chapter 3 (maximum likelihood and EM): the claims the pages make, checked on the snippets' numbers.
-
-The snippets run through the pipeline (only when stale), so these tests read the
-same numbers.json files that fill the pages.
-"""
-
-import re
-from pathlib import Path
+"""Chapter 3 (maximum likelihood and EM): the claims the pages make, checked on the numbers.json
+that the build's run of each snippet wrote (the same files that fill the pages)."""
 
 import pytest
 
-from scripts import outputs, runner
+from scripts import outputs
 
-ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS = ["mle_bernoulli", "mle_gaussian", "em_gmm_1d", "em_gmm_2d", "em_collapse", "mle_em_exercises"]
 
 
 @pytest.fixture(scope="module")
-def numbers():
-    runner.run()
-    tables = {name: outputs.numbers("en", name) for name in SNIPPETS}
-    for name in SNIPPETS:
-        assert tables[name] == outputs.numbers("zh", name), f"{name}: numbers differ between languages"
-    return tables
+def numbers(site):
+    return {name: outputs.numbers("en", name) for name in SNIPPETS}
 
 
 def test_bernoulli_numerical_maximum_is_k_over_n(numbers):
@@ -82,14 +71,3 @@ def test_exercise_answers(numbers):
     assert float(n["poisson_grid"]) == pytest.approx(float(n["poisson_lambda"]), abs=1e-4)
     assert n["weight_em"] == n["weight_grid"]
     assert n["hard_var"] == n["hard_var_ddof0"] != n["hard_var_ddof1"]
-
-
-def test_pages_quote_only_numbers_the_snippets_write(numbers):
-    placeholder = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
-    found = {}
-    for lang in ("zh", "en"):
-        text = (ROOT / "docs" / lang / "mle-em.md").read_text(encoding="utf-8")
-        found[lang] = set(placeholder.findall(text))
-        for name, key in found[lang]:
-            assert key in numbers[name], f"docs/{lang}/mle-em.md: {{{{ {name}.{key} }}}} is not written"
-    assert found["zh"] == found["en"]
