@@ -12,6 +12,7 @@ ADMONITION = re.compile(r"^\s*(!!!|\?\?\?\+?) (\w+)", re.MULTILINE)
 FIGURE = re.compile(r"!\[[^\]]*\]\((figures/[^)\s]+)\)")
 FIGURE_ALT = re.compile(r"!\[([^\]]*)\]\(figures/[^)\s]+\)")
 INCLUDE = re.compile(r'^\s*--8<-- "([^"]+)"', re.MULTILINE)
+LINK = re.compile(r"\]\(((?:snippets|notebooks)/[^)\s]+|[\w-]+\.md(?:#[\w-]+)?|#[\w-]+)\)")
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
 
 
@@ -43,6 +44,11 @@ def figure_alts(text: str) -> list[str]:
 
 def includes(text: str) -> list[str]:
     return INCLUDE.findall(text)
+
+
+def links(text: str) -> list[str]:
+    """Markdown links to other pages and anchors, to snippets and to notebooks."""
+    return LINK.findall(text)
 
 
 def placeholders(text: str) -> list[tuple[str, str]]:

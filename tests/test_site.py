@@ -45,6 +45,19 @@ def test_page_mirrors_the_other_language(page):
     assert sorted(md.figures(zh)) == sorted(md.figures(en)), f"{page}: the figures differ"
     assert _same_language(md.includes(zh)) == _same_language(md.includes(en)), f"{page}: the snippet includes differ"
     assert sorted(md.placeholders(zh)) == sorted(md.placeholders(en)), f"{page}: the computed numbers differ"
+    assert md.links(zh) == md.links(en), f"{page}: the links to pages, anchors, snippets and notebooks differ"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_snippet_is_used_by_a_page(lang):
+    used = set()
+    for page in md.pages(lang):
+        text = md.source(lang, page)
+        used |= {path.split("/")[1].split(".py")[0] for path in md.includes(text) if path.startswith("snippets/")}
+        used |= {path.split("/")[1] for path in md.figures(text)}
+        used |= {name for name, _ in md.placeholders(text)}
+    unused = {p.stem for p in (md.ROOT / "snippets").glob("*.py")} - used
+    assert not unused, f"snippets that no docs/{lang} page shows (code, figure or number): {sorted(unused)}"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
