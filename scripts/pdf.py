@@ -168,6 +168,7 @@ def make_pdfs(langs=tuple(EDITIONS)) -> float:
             page = browser.new_page()
             page.goto(path.as_uri())
             page.wait_for_function("document.body.dataset.mathReady === 'true'")
+            page.evaluate("document.fonts.ready.then(() => true)")  # no text laid out twice
             page.wait_for_function("Array.from(document.images).every(image => image.complete)")
             broken = page.evaluate("Array.from(document.images).filter(i => !i.naturalWidth).map(i => i.src)")
             if broken:

@@ -9,7 +9,7 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from scripts import chromium, pdf
+from scripts import chromium, outputs, pdf
 from tests import markdown_facts as md
 
 pytestmark = pytest.mark.skipif(not chromium.available(), reason="no Chromium: the PDFs cannot be printed here")
@@ -82,7 +82,8 @@ def test_chapters_carry_their_figures(edition):
     bounds = list(zip(starts, starts[1:] + [len(reader.pages)]))  # one range per nav page, in nav order
     figures = _tagged_figures(reader)
     for (first, end), page_file in zip(bounds, ["index.md", *[f"{f}.md" for f, _ in pdf._nav(pdf.SITE) if f]]):
-        wanted = sorted(md.figure_alts(md.source(lang, page_file)))
+        page_text = outputs.fill_numbers(md.source(lang, page_file), lang, page_file)
+        wanted = sorted(md.figure_alts(page_text))
         drawn = sorted(alt for alt, number in figures if first <= number < end)
         assert drawn == wanted, f"{lang} {page_file}: the figures in the PDF differ from the page's"
 
