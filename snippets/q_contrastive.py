@@ -102,7 +102,9 @@ fig, ax = plt.subplots(figsize=(4.6, 4.0))
 image = ax.imshow(similarity.cpu().numpy(), cmap="RdBu_r", vmin=-1, vmax=1)
 for i in range(4):
     for j in range(4):
-        ax.text(j, i, f"{similarity[i, j].item():.2f}", ha="center", va="center", fontsize=10,
+        value = similarity[i, j].item()
+        ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=10,
+                color="white" if abs(value) > 0.6 else "black",  # legible on dark cells
                 fontweight="bold" if i == j else "normal")
     ax.add_patch(plt.Rectangle((i - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=2))
 ax.set_xticks(range(4), TEXT["names"])

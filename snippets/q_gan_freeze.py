@@ -133,7 +133,7 @@ except RuntimeError as error:
 numbers["error_second_time"] = second_time
 
 # %% [markdown]
-# The orders of calls, tried one by one on fresh networks. The notes' order (both
+# The orders of calls, tried one after another on the same pair of networks. The notes' order (both
 # losses first, then G's zero_grad/backward/step, then D's) works when D's loss
 # uses `fake.detach()`.
 
