@@ -85,8 +85,8 @@ except RuntimeError as error:
 
 # %% [markdown]
 # The five ways to run a test batch, each checked: is the model in train mode, does the
-# output carry a graph, do BN's buffers move, do two passes agree, and is a sample's
-# output the same alone as inside the batch?
+# output carry a graph, do BN's buffers move, do two passes agree, and do the first two
+# samples get the same outputs as a batch of their own as inside the whole batch?
 
 # %%
 # --8<-- [start:table]
