@@ -75,7 +75,7 @@ while True:
         break
     pi = pi_new
 
-grid = np.linspace(0.0005, 0.9995, 19_991)  # step 5e-5
+grid = np.linspace(0.0005, 0.9995, 19_981)  # step 5e-5
 grid_log_lik = np.log(np.outer(grid, f1) + np.outer(1 - grid, f0)).sum(axis=1)
 print(f"EM: pi = {pi_new:.5f} after {iterations} iterations; "
       f"grid maximum: {grid[np.argmax(grid_log_lik)]:.5f}")
