@@ -10,6 +10,7 @@ figures the cell left open, as the inline backend would show them.
 import ast
 import base64
 import contextlib
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -63,8 +64,20 @@ def shown_source(cell: Cell) -> str:
     return "\n".join(kept).strip("\n")
 
 
+def alt_text(figure) -> str:
+    """A figure's titles, or else its axis labels, in the language it was drawn in."""
+    titles = [figure.get_suptitle(), *(axes.get_title() for axes in figure.axes)]
+    if not any(titles):
+        titles = [label for axes in figure.axes for label in (axes.get_xlabel(), axes.get_ylabel())]
+    return "; ".join(title for title in titles if title)
+
+
 def _figures_as_outputs() -> list:
-    """Every open matplotlib figure as a PNG display output; the figures are then closed."""
+    """Every open matplotlib figure as a PNG display output; the figures are then closed.
+
+    Each also comes as an HTML <img> with alt text, which the notebook pages show (nbconvert
+    gives a bare PNG the alt text "No description has been provided for this image").
+    """
     import matplotlib.pyplot as plt
 
     outputs = []
@@ -73,7 +86,8 @@ def _figures_as_outputs() -> list:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
         png = base64.b64encode(buffer.getvalue()).decode("ascii")
-        outputs.append(nbformat.v4.new_output("display_data", data={"image/png": png}))
+        img = f'<img alt="{html.escape(alt_text(figure))}" src="data:image/png;base64,{png}">'
+        outputs.append(nbformat.v4.new_output("display_data", data={"image/png": png, "text/html": img}))
     plt.close("all")
     return outputs
 
