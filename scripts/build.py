@@ -1,8 +1,10 @@
-"""Build both languages into site/: Chinese into site/, then English into site/en/.
+"""Build both languages into site/: Chinese into site/, then English into site/en/; then the
+offline edition (both languages again, for file://) zipped into site/downloads/.
 
 The order matters: each MkDocs build empties its own site_dir, so building
-Chinese second would delete site/en. The Chinese build's hook runs the stale
-snippets (both languages at once); the English build then finds them fresh.
+Chinese second would delete site/en, and the zip goes in after both. The Chinese
+build's hook runs the stale snippets (both languages at once); the other builds
+then find them fresh.
 """
 
 import os
@@ -10,16 +12,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scripts import offline
+
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
 
 
-def build_sites() -> None:
+def mkdocs_build(config: str, site_dir: Path | None = None, **env: str) -> None:
     # Not --quiet: it hides warnings from the counter that makes --strict fail.
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config]
+    if site_dir:
+        command += ["--site-dir", str(site_dir)]
+    subprocess.run(command, cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}, check=True)
+
+
+def build_sites() -> None:
     for config in CONFIGS:
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config],
-                       cwd=ROOT, env=env, check=True)
+        mkdocs_build(config)
+    for config in CONFIGS:
+        mkdocs_build(config, offline.SITE_DIRS[config], OFFLINE="true")
+    offline.pack()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Before each build it runs the stale snippets; it adds their figures, notebooks
 and sources, and the KaTeX files from node_modules, to the site; it fills the
-pages' {{ NAME.KEY }} numbers from the snippets' numbers.json.
+pages' {{ NAME.KEY }} numbers from the snippets' numbers.json. In the offline
+edition (OFFLINE=true) it gives the pages our own file:// worker shim.
 """
 
 import logging
@@ -21,9 +22,17 @@ sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by file path; make `scripts`
 from scripts import outputs, runner  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex" / "dist"
+FILE_WORKER = "assets/file-worker.js"  # overrides/assets/file-worker.js
 # Quieter builds: jieba (the search plugin's segmenter) and mkdocs-jupyter log every file they touch.
 logging.getLogger("jieba").setLevel(logging.WARNING)
 logging.getLogger("mkdocs.plugins.mkdocs_jupyter").setLevel(logging.WARNING)
+
+
+@event_priority(-100)  # after Material's offline plugin, which adds iframe-worker from a CDN
+def on_config(config):
+    """The offline edition loads our own file:// worker shim instead of a CDN's."""
+    polyfills = config.extra.get("polyfills", [])
+    config.extra["polyfills"] = [FILE_WORKER if "iframe-worker" in url else url for url in polyfills]
 
 
 def on_pre_build(config):
