@@ -1,4 +1,4 @@
-"""Build both languages into site/: Chinese into site/, then English into site/en/; then the
+"""Build everything into site/: the Chinese site, the English site in site/en/, then the
 offline edition (both languages again, for file://) zipped into site/downloads/.
 
 The order matters: each MkDocs build empties its own site_dir, so building
@@ -29,13 +29,22 @@ def mkdocs_build(config: str, site_dir: Path | None = None, **env: str) -> None:
 def build_sites() -> None:
     for config in CONFIGS:
         mkdocs_build(config)
+
+
+def build_offline() -> None:
+    """Both languages built for file:// into build/offline/site, zipped into site/downloads/."""
     for config in CONFIGS:
         mkdocs_build(config, offline.SITE_DIRS[config], OFFLINE="true")
     offline.pack()
 
 
+def build_all() -> None:
+    build_sites()
+    build_offline()
+
+
 if __name__ == "__main__":
     try:
-        build_sites()
+        build_all()
     except subprocess.CalledProcessError as error:
         sys.exit(f"build failed: {' '.join(error.cmd[2:])}")

@@ -7,6 +7,6 @@ from scripts import build
 
 @pytest.fixture(scope="session")
 def site():
-    """Build both languages with --strict (running any stale snippet) and return site/."""
-    build.build_sites()
+    """Build both languages with --strict (running any stale snippet) and the offline edition; return site/."""
+    build.build_all()
     return build.ROOT / "site"
