@@ -12,6 +12,7 @@ import base64
 import contextlib
 import html
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,11 +73,32 @@ def alt_text(figure) -> str:
     return "; ".join(title for title in titles if title)
 
 
-def _figures_as_outputs() -> list:
+@contextlib.contextmanager
+def _recording_saves(saved: dict):
+    """While running, remember the file name each figure was last saved under: saved[figure]."""
+    from matplotlib.figure import Figure
+
+    original = Figure.savefig
+
+    def savefig(figure, fname, *args, **kwargs):
+        if isinstance(fname, (str, os.PathLike)):
+            saved[figure] = Path(fname).name
+        return original(figure, fname, *args, **kwargs)
+
+    Figure.savefig = savefig
+    try:
+        yield
+    finally:
+        Figure.savefig = original
+
+
+def _figures_as_outputs(saved: dict) -> list:
     """Every open matplotlib figure as a PNG display output; the figures are then closed.
 
-    Each also comes as an HTML <img> with alt text, which the notebook pages show (nbconvert
-    gives a bare PNG the alt text "No description has been provided for this image").
+    Each also comes as an HTML <img>, which the notebook pages show (nbconvert gives a bare
+    PNG the alt text "No description has been provided for this image"): its alt text is the
+    figure's titles, and data-figure names the file the snippet saved it as, whose alt text
+    on the pages the site then uses instead (scripts/mkdocs_hook.py).
     """
     import matplotlib.pyplot as plt
 
@@ -86,7 +108,8 @@ def _figures_as_outputs() -> list:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
         png = base64.b64encode(buffer.getvalue()).decode("ascii")
-        img = f'<img alt="{html.escape(alt_text(figure))}" src="data:image/png;base64,{png}">'
+        img = (f'<img alt="{html.escape(alt_text(figure))}" data-figure="{html.escape(saved.get(figure, ""))}" '
+               f'src="data:image/png;base64,{png}">')
         outputs.append(nbformat.v4.new_output("display_data", data={"image/png": png, "text/html": img}))
     plt.close("all")
     return outputs
@@ -100,7 +123,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
         kernelspec={"name": "python3", "display_name": "Python 3", "language": "python"},
         language_info={"name": "python"},
     )
-    count = 0
+    count, saved = 0, {}
     for cell in split_cells(path.read_text(encoding="utf-8")):
         if cell.kind == "markdown":
             notebook.cells.append(nbformat.v4.new_markdown_cell(cell.source))
@@ -108,7 +131,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
         # Pad with blank lines so that tracebacks name the line in the snippet file.
         code = compile("\n" * (cell.first_line - 1) + cell.source, str(path), "exec")
         stdout, stderr = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), _recording_saves(saved):
             exec(code, namespace)
         count += 1
         outputs = [
@@ -116,7 +139,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
             for name, stream in (("stdout", stdout), ("stderr", stderr))
             if stream.getvalue()
         ]
-        outputs += _figures_as_outputs()
+        outputs += _figures_as_outputs(saved)
         notebook.cells.append(
             nbformat.v4.new_code_cell(shown_source(cell), execution_count=count, outputs=outputs)
         )

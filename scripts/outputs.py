@@ -7,6 +7,7 @@ For the language being built, every snippet publishes:
 and its numbers.json fills the placeholders {{ NAME.KEY }} in the pages.
 """
 
+import html
 import json
 import re
 from pathlib import Path
@@ -15,6 +16,8 @@ from scripts.runner import BUILD, all_snippets
 
 FIGURE_SUFFIXES = {".svg", ".png"}
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
+PAGE_FIGURE = re.compile(r"!\[([^\]]*)\]\((figures/[^)\s]+)\)")  # ![alt](figures/NAME/FILE) in a page
+NOTEBOOK_FIGURE = re.compile(r'<img alt="[^"]*" data-figure="([^"]+)"')  # as scripts/cells.py writes it
 
 
 class MissingNumber(KeyError):
@@ -54,3 +57,23 @@ def fill_numbers(markdown: str, lang: str, page: str) -> str:
         return str(table[item])
 
     return PLACEHOLDER.sub(value, markdown)
+
+
+def figure_alts(docs_dir: Path, lang: str) -> dict[str, str]:
+    """The alt text the pages give each figure: {"figures/NAME/FILE": alt}, numbers filled in."""
+    alts = {}
+    for page in sorted(docs_dir.rglob("*.md")):
+        for alt, figure in PAGE_FIGURE.findall(page.read_text(encoding="utf-8")):
+            alts[figure] = fill_numbers(alt, lang, page.name)
+    return alts
+
+
+def with_page_alts(notebook_html: str, name: str, alts: dict[str, str]) -> str:
+    """Snippet NAME's notebook page, its figures described as the pages describe the files they
+    were saved as (figures no page shows keep their titles as alt text)."""
+    def described(match: re.Match) -> str:
+        alt = alts.get(f"figures/{name}/{match.group(1)}")
+        return match.group(0) if alt is None else f'<img alt="{html.escape(alt)}" data-figure="{match.group(1)}"'
+
+    return NOTEBOOK_FIGURE.sub(described, notebook_html)
+
