@@ -1,8 +1,9 @@
-"""One visit of one page in Chromium, recording what the browser tests check: console errors,
-failed requests, requests that leave the site, figures, raw math, axe-core violations, and
-whether the page scrolls sideways on a phone."""
+"""Visits of the site's pages in Chromium, recording what the browser tests check: console
+errors, failed requests, requests that leave the site, figures, raw math, axe-core violations,
+and whether the page scrolls sideways on a phone."""
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +31,9 @@ RAW_MATH = r"""() => {
   return raw;
 }"""
 
-AXE_RUN = """async () => {
-  const {violations} = await axe.run(document, {resultTypes: ["violations"]});
+AXE_START = """() => { window.axeRun = axe.run(document, {resultTypes: ["violations"]}); }"""
+AXE_RESULT = """async () => {
+  const {violations} = await window.axeRun;
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}x): ${v.help}; first at ${v.nodes[0].target.join(" ")}`);
 }"""
@@ -79,13 +81,39 @@ def wait_for_math(page) -> None:
     page.wait_for_selector("body[data-math-ready]", state="attached")
 
 
-def run_axe(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(AXE_RUN)
+def with_axe(context):
+    """The context, with axe-core loaded into each of its pages."""
+    context.add_init_script(path=str(AXE))
+    return context
 
 
-def visit(context, base: str, url: str) -> Visit:
-    """Load base + url at desktop size, check it, then narrow the window to a phone's."""
+def start_axe(page) -> None:
+    """Start axe-core on a page of a context with_axe(); it runs in the page's own process while
+    Python goes on."""
+    page.evaluate(AXE_START)
+
+
+def axe_result(page) -> list[str]:
+    """The serious and critical violations that start_axe found."""
+    return page.evaluate(AXE_RESULT)
+
+
+def visit_all(context, base: str, urls: list[str], at_once: int = 2) -> dict[str, Visit]:
+    """Visit every page, `at_once` at a time: while axe-core checks some, the next one loads."""
+    visits, open_pages = {}, deque()
+    for url in urls:
+        open_pages.append(_start(context, base, url))
+        if len(open_pages) == at_once:
+            visit = _finish(*open_pages.popleft())
+            visits[visit.url] = visit
+    while open_pages:
+        visit = _finish(*open_pages.popleft())
+        visits[visit.url] = visit
+    return visits
+
+
+def _start(context, base: str, url: str):
+    """Load base + url at desktop size, record what it loads, check its figures and math; start axe."""
     result = Visit(url)
     page = context.new_page()
     page.on("console", lambda message: message.type == "error" and result.console_errors.append(message.text))
@@ -94,13 +122,19 @@ def visit(context, base: str, url: str) -> Visit:
     page.on("response", lambda response: response.status >= 400
             and result.failed_requests.append(f"{response.url}: HTTP {response.status}"))
     stay_on(page, base, result.outside_requests)
+    page.goto(base + url)
+    wait_for_math(page)
+    result.lang = page.evaluate("document.documentElement.lang")
+    result.figures = page.evaluate(FIGURES)
+    result.raw_math = page.evaluate(RAW_MATH)
+    start_axe(page)
+    return page, result
+
+
+def _finish(page, result: Visit) -> Visit:
+    """Collect axe-core's findings, then narrow the window to a phone's and measure the page."""
     try:
-        page.goto(base + url)
-        wait_for_math(page)
-        result.lang = page.evaluate("document.documentElement.lang")
-        result.figures = page.evaluate(FIGURES)
-        result.raw_math = page.evaluate(RAW_MATH)
-        result.axe = run_axe(page)
+        result.axe = axe_result(page)
         page.set_viewport_size(PHONE)
         result.phone_width = page.evaluate(WIDTH)
     finally:

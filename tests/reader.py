@@ -3,7 +3,8 @@ switch language with the selector in the header."""
 
 import time
 
-RESULT_LINKS = ".md-search-result__item > .md-search-result__link"
+# A result item is a page: its first link leads to the page (or its best section), more follow.
+FIRST_LINKS = "(items) => items.map((item) => item.querySelector('.md-search-result__link').href)"
 
 
 def search(page, query: str, settle: float = 0.3, timeout: float = 5.0) -> list[str]:
@@ -15,7 +16,8 @@ def search(page, query: str, settle: float = 0.3, timeout: float = 5.0) -> list[
     page.keyboard.press("End")
     shown, since, deadline = None, time.monotonic(), time.monotonic() + timeout
     while time.monotonic() < deadline:
-        now = [href.split("?")[0].split("#")[0] for href in page.locator(RESULT_LINKS).evaluate_all("(links) => links.map((a) => a.href)")]
+        links = page.locator(".md-search-result__item").evaluate_all(FIRST_LINKS)
+        now = [link.split("?")[0].split("#")[0] for link in links]
         if now != shown:
             shown, since = now, time.monotonic()
         elif now and time.monotonic() - since >= settle:

@@ -18,7 +18,7 @@ from scripts import chromium, offline, runner
 from scripts.site_server import serve, site_pages
 from tests import markdown_facts as md
 from tests import reader
-from tests.page_checks import DESKTOP, figure_problems, run_axe, visit, wait_for_math
+from tests.page_checks import DESKTOP, axe_result, figure_problems, start_axe, visit_all, wait_for_math, with_axe
 
 if not chromium.available():
     NO_CHROMIUM = "no Chromium (Debian's chromium package): the browser tests did not run"
@@ -90,9 +90,14 @@ def tab(context):
 
 
 @pytest.fixture(scope="module")
-def visits(context, site_url, site):
+def visits(browser, site_url, site):
     """Every page of both languages, visited once; the tests below read what each visit found."""
-    return {url: visit(context, site_url, url) for url in site_pages(site)}
+    context = with_axe(browser.new_context(viewport=DESKTOP))
+    context.set_default_timeout(10_000)
+    try:
+        return visit_all(context, site_url, site_pages(site))
+    finally:
+        context.close()
 
 
 def test_every_page_of_both_languages_is_visited(visits):
@@ -163,6 +168,7 @@ def test_search_finds_the_chapter_and_stays_in_its_language(tab, site_url, lang,
     assert url_of(lang, f"{chapter}.md") in chapters[:FIRST_RESULTS], f"{query!r} found {results}"
 
 
+# Open the folded details and the tab that hold a code block, and empty the clipboard.
 REVEAL = """(code) => {
   for (let e = code; e; e = e.parentElement) {
     if (e.tagName === "DETAILS") e.open = true;
@@ -171,6 +177,7 @@ REVEAL = """(code) => {
       e.closest(".tabbed-set").querySelectorAll(":scope > input")[tab].checked = true;
     }
   }
+  return navigator.clipboard.writeText("");
 }"""
 
 
@@ -183,8 +190,7 @@ def test_copy_button_copies_exactly_the_snippet_section(tab, site_url, lang, pag
     for code, include in zip(blocks.all(), includes):
         if include is None:
             continue
-        code.evaluate(REVEAL)  # a block inside folded details or a hidden tab
-        tab.evaluate("navigator.clipboard.writeText('')")
+        code.evaluate(REVEAL)
         code.locator("xpath=..").locator("button.md-code__button[data-md-type=copy]").click()
         copied = tab.evaluate("navigator.clipboard.readText()")
         assert copied.splitlines() == md.snippet_section(include), f"the copy button of {include} copied:\n{copied}"
@@ -197,7 +203,7 @@ def luminance(image: Image.Image) -> list[int]:
 @pytest.mark.parametrize("url", DARK_PAGES)
 def test_figures_stay_legible_in_the_dark_palette(browser, site_url, url, tmp_path):
     """Around each figure the dark page; on its edge a light backing; inside, dark ink on it."""
-    context = browser.new_context(viewport=DESKTOP, color_scheme="dark")
+    context = with_axe(browser.new_context(viewport=DESKTOP, color_scheme="dark"))
     page = context.new_page()
     try:
         page.goto(site_url + url)
@@ -221,7 +227,8 @@ def test_figures_stay_legible_in_the_dark_palette(browser, site_url, url, tmp_pa
             assert around[len(around) // 2] < 90, f"{where}: the page around it is not dark"
             assert edge[len(edge) // 2] > 215, f"{where}: no light backing at its edge"
             assert inside[len(inside) // 100] < 90, f"{where}: no dark ink on the backing"
-        violations = run_axe(page)
+        start_axe(page)
+        violations = axe_result(page)
         assert not violations, f"{url} in the dark palette, axe-core: {violations}"
     finally:
         context.close()
