@@ -10,7 +10,6 @@ figures the cell left open, as the inline backend would show them.
 import ast
 import base64
 import contextlib
-import html
 import io
 import os
 import re
@@ -95,10 +94,10 @@ def _recording_saves(saved: dict):
 def _figures_as_outputs(saved: dict) -> list:
     """Every open matplotlib figure as a PNG display output; the figures are then closed.
 
-    Each also comes as an HTML <img>, which the notebook pages show (nbconvert gives a bare
-    PNG the alt text "No description has been provided for this image"): its alt text is the
-    figure's titles, and data-figure names the file the snippet saved it as, whose alt text
-    on the pages the site then uses instead (scripts/mkdocs_hook.py).
+    nbconvert gives a PNG the alt text "No description has been provided for this image";
+    each output's metadata holds what the site describes it with instead (scripts/outputs.py):
+    the file the snippet saved the figure as, whose alt text on the pages is used, and the
+    figure's titles for a figure that no page shows.
     """
     import matplotlib.pyplot as plt
 
@@ -108,9 +107,8 @@ def _figures_as_outputs(saved: dict) -> list:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
         png = base64.b64encode(buffer.getvalue()).decode("ascii")
-        img = (f'<img alt="{html.escape(alt_text(figure))}" data-figure="{html.escape(saved.get(figure, ""))}" '
-               f'src="data:image/png;base64,{png}">')
-        outputs.append(nbformat.v4.new_output("display_data", data={"image/png": png, "text/html": img}))
+        described = {"figure": saved.get(figure, ""), "alt": alt_text(figure)}
+        outputs.append(nbformat.v4.new_output("display_data", data={"image/png": png}, metadata=described))
     plt.close("all")
     return outputs
 

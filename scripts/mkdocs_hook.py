@@ -85,7 +85,7 @@ def on_page_content(html, page, config, files):
         return html
     page.meta["search"] = {"exclude": True}
     alts = outputs.figure_alts(Path(config.docs_dir), config.theme["language"])
-    return outputs.with_page_alts(html, Path(page.file.src_uri).stem, alts)
+    return outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, alts)
 
 
 @event_priority(-50)  # after the search plugin writes the index, before the offline plugin copies it

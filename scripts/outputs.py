@@ -17,7 +17,7 @@ from scripts.runner import BUILD, all_snippets
 FIGURE_SUFFIXES = {".svg", ".png"}
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
 PAGE_FIGURE = re.compile(r"!\[([^\]]*)\]\((figures/[^)\s]+)\)")  # ![alt](figures/NAME/FILE) in a page
-NOTEBOOK_FIGURE = re.compile(r'<img alt="[^"]*" data-figure="([^"]+)"')  # as scripts/cells.py writes it
+NBCONVERT_ALT = 'alt="No description has been provided for this image"'  # nbconvert's, for every notebook PNG
 
 
 class MissingNumber(KeyError):
@@ -68,12 +68,11 @@ def figure_alts(docs_dir: Path, lang: str) -> dict[str, str]:
     return alts
 
 
-def with_page_alts(notebook_html: str, name: str, alts: dict[str, str]) -> str:
-    """Snippet NAME's notebook page, its figures described as the pages describe the files they
-    were saved as (figures no page shows keep their titles as alt text)."""
-    def described(match: re.Match) -> str:
-        alt = alts.get(f"figures/{name}/{match.group(1)}")
-        return match.group(0) if alt is None else f'<img alt="{html.escape(alt)}" data-figure="{match.group(1)}"'
-
-    return NOTEBOOK_FIGURE.sub(described, notebook_html)
-
+def with_figure_alts(notebook_html: str, notebook: Path, name: str, alts: dict[str, str]) -> str:
+    """Snippet NAME's notebook page, each figure described as the pages describe the file it was
+    saved as, or else by its titles (the metadata scripts/cells.py gives each PNG output)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    pngs = [output["metadata"] for cell in cells for output in cell.get("outputs", [])
+            if "image/png" in output.get("data", {})]
+    described = iter(alts.get(f"figures/{name}/{png.get('figure')}", png.get("alt", "")) for png in pngs)
+    return re.sub(re.escape(NBCONVERT_ALT), lambda _: f'alt="{html.escape(next(described, ""))}"', notebook_html)
