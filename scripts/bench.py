@@ -1,10 +1,11 @@
-"""make bench: how long the builds take, and where the time goes.
+"""make bench: how long the builds take, and where the time goes; how heavy the pages are.
 
 Builds both languages several ways and prints one table: a cold build (no
 snippet outputs, no notebook cache), a warm build after a prose-only edit, a
 build that skips the snippet stage (SNIPPETS=skip), a build after editing one
 snippet, the snippets' own compute time from the cold run, and the time to
-print both PDFs from the built site.
+print both PDFs from the built site. Then the bytes a first visit transfers for
+the heaviest page of the built site, by kind (scripts/page_weight.py).
 """
 
 import json
@@ -15,9 +16,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from scripts import build, pdf, runner
+from scripts import build, chromium, page_weight, pdf, runner
 
 PROSE_PAGE = build.ROOT / "docs" / "en" / "index.md"
+WEIGHT_TARGET_KB = 1500
 
 
 @contextmanager
@@ -81,6 +83,23 @@ def main() -> None:
     print(f"\n{'both languages, median of 3 where repeated':<44} {'seconds':>8}  snippets run")
     for label, value, count in rows:
         print(f"{label:<44} {value:>8}  {count}")
+    print_page_weight()
+
+
+def print_page_weight() -> None:
+    """The heaviest page of the built site, in the same table format: kB by kind, and share."""
+    if not chromium.available():
+        print("\npage weight skipped: no Chromium (Debian's chromium package)")
+        return
+    weights = page_weight.measure(build.ROOT / "site")
+    url, weight = page_weight.heaviest(weights)
+    total = weight.total()
+    rows = [(f"  {kind}", f"{weight[kind] / 1000:.1f}", f"{weight[kind] / total:.0%}") for kind in page_weight.KINDS]
+    rows.append((f"  total (target: at most {WEIGHT_TARGET_KB})", f"{total / 1000:.1f}", ""))
+    title = f"heaviest of {len(weights)} pages: {url or '(home)'}"
+    print(f"\n{title:<44} {'kB':>8}  share")
+    for label, value, share in rows:
+        print(f"{label:<44} {value:>8}  {share}")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
-"""Build everything into site/: the Chinese site, the English site in site/en/, then the PDFs.
+"""Build everything into site/: the Chinese site, the English site in site/en/, the PDFs in
+site/pdf/, then the offline edition (both languages again, for file://, with the PDFs)
+zipped into site/downloads/.
 
 The order matters: each MkDocs build empties its own site_dir, so building
-Chinese second would delete site/en. The Chinese build's hook runs the stale
-snippets (both languages at once); the English build then finds them fresh.
-The PDFs are printed from the two built sites.
+Chinese second would delete site/en; the PDFs are printed from the two built
+sites, and the zip, which carries them, goes in last. The Chinese build's hook
+runs the stale snippets (both languages at once); the other builds then find
+them fresh.
 """
 
 import os
@@ -11,18 +14,30 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts import chromium, pdf
+from scripts import chromium, offline, pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
 
 
-def build_sites() -> None:
+def mkdocs_build(config: str, site_dir: Path | None = None, **env: str) -> None:
     # Not --quiet: it hides warnings from the counter that makes --strict fail.
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config]
+    if site_dir:
+        command += ["--site-dir", str(site_dir)]
+    subprocess.run(command, cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}, check=True)
+
+
+def build_sites() -> None:
     for config in CONFIGS:
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config],
-                       cwd=ROOT, env=env, check=True)
+        mkdocs_build(config)
+
+
+def build_offline() -> None:
+    """Both languages built for file:// into build/offline/site, zipped into site/downloads/."""
+    for config in CONFIGS:
+        mkdocs_build(config, offline.SITE_DIRS[config], OFFLINE="true")
+    offline.pack()
 
 
 def build_all() -> None:
@@ -31,6 +46,7 @@ def build_all() -> None:
         print(f"PDFs printed in {pdf.make_pdfs():.1f} s: site/pdf/")
     else:
         print("PDFs skipped: Chromium is not installed (set-up installs Debian's chromium).")
+    build_offline()
 
 
 if __name__ == "__main__":

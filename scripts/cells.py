@@ -11,6 +11,7 @@ import ast
 import base64
 import contextlib
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,8 +64,41 @@ def shown_source(cell: Cell) -> str:
     return "\n".join(kept).strip("\n")
 
 
-def _figures_as_outputs() -> list:
-    """Every open matplotlib figure as a PNG display output; the figures are then closed."""
+def alt_text(figure) -> str:
+    """A figure's titles, or else its axis labels, in the language it was drawn in."""
+    titles = [figure.get_suptitle(), *(axes.get_title() for axes in figure.axes)]
+    if not any(titles):
+        titles = [label for axes in figure.axes for label in (axes.get_xlabel(), axes.get_ylabel())]
+    return "; ".join(title for title in titles if title)
+
+
+@contextlib.contextmanager
+def _recording_saves(saved: dict):
+    """While running, remember the file name each figure was last saved under: saved[figure]."""
+    from matplotlib.figure import Figure
+
+    original = Figure.savefig
+
+    def savefig(figure, fname, *args, **kwargs):
+        if isinstance(fname, (str, os.PathLike)):
+            saved[figure] = Path(fname).name
+        return original(figure, fname, *args, **kwargs)
+
+    Figure.savefig = savefig
+    try:
+        yield
+    finally:
+        Figure.savefig = original
+
+
+def _figures_as_outputs(saved: dict) -> list:
+    """Every open matplotlib figure as a PNG display output; the figures are then closed.
+
+    nbconvert gives a PNG the alt text "No description has been provided for this image";
+    each output's metadata holds what the site describes it with instead (scripts/outputs.py):
+    the file the snippet saved the figure as, whose alt text on the pages is used, and the
+    figure's titles for a figure that no page shows.
+    """
     import matplotlib.pyplot as plt
 
     outputs = []
@@ -73,7 +107,8 @@ def _figures_as_outputs() -> list:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
         png = base64.b64encode(buffer.getvalue()).decode("ascii")
-        outputs.append(nbformat.v4.new_output("display_data", data={"image/png": png}))
+        described = {"figure": saved.get(figure, ""), "alt": alt_text(figure)}
+        outputs.append(nbformat.v4.new_output("display_data", data={"image/png": png}, metadata=described))
     plt.close("all")
     return outputs
 
@@ -86,7 +121,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
         kernelspec={"name": "python3", "display_name": "Python 3", "language": "python"},
         language_info={"name": "python"},
     )
-    count = 0
+    count, saved = 0, {}
     for cell in split_cells(path.read_text(encoding="utf-8")):
         if cell.kind == "markdown":
             notebook.cells.append(nbformat.v4.new_markdown_cell(cell.source))
@@ -94,7 +129,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
         # Pad with blank lines so that tracebacks name the line in the snippet file.
         code = compile("\n" * (cell.first_line - 1) + cell.source, str(path), "exec")
         stdout, stderr = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), _recording_saves(saved):
             exec(code, namespace)
         count += 1
         outputs = [
@@ -102,7 +137,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
             for name, stream in (("stdout", stdout), ("stderr", stderr))
             if stream.getvalue()
         ]
-        outputs += _figures_as_outputs()
+        outputs += _figures_as_outputs(saved)
         notebook.cells.append(
             nbformat.v4.new_code_cell(shown_source(cell), execution_count=count, outputs=outputs)
         )

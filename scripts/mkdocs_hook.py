@@ -2,9 +2,13 @@
 
 Before each build it runs the stale snippets; it adds their figures, notebooks
 and sources, and the KaTeX files from node_modules, to the site; it fills the
-pages' {{ NAME.KEY }} numbers from the snippets' numbers.json.
+pages' {{ NAME.KEY }} numbers from the snippets' numbers.json; it keeps notebook
+pages out of search and gives their figures the pages' alt text; it writes the
+search index as UTF-8.
+In the offline edition (OFFLINE=true) it gives the pages our own file:// worker shim.
 """
 
+import json
 import logging
 import os
 import subprocess
@@ -21,9 +25,17 @@ sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by file path; make `scripts`
 from scripts import outputs, runner  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex" / "dist"
+FILE_WORKER = "assets/file-worker.js"  # overrides/assets/file-worker.js
 # Quieter builds: jieba (the search plugin's segmenter) and mkdocs-jupyter log every file they touch.
 logging.getLogger("jieba").setLevel(logging.WARNING)
 logging.getLogger("mkdocs.plugins.mkdocs_jupyter").setLevel(logging.WARNING)
+
+
+@event_priority(-100)  # after Material's offline plugin, which adds iframe-worker from a CDN
+def on_config(config):
+    """The offline edition loads our own file:// worker shim instead of a CDN's."""
+    polyfills = config.extra.get("polyfills", [])
+    config.extra["polyfills"] = [FILE_WORKER if "iframe-worker" in url else url for url in polyfills]
 
 
 def on_pre_build(config):
@@ -61,3 +73,26 @@ def on_page_markdown(markdown, page, config, files):
         return outputs.fill_numbers(markdown, config.theme["language"], page.file.src_uri)
     except outputs.MissingNumber as error:
         raise PluginError(str(error)) from None
+
+
+def on_page_content(html, page, config, files):
+    """Notebook pages stay out of search, and their figures get the alt text the pages give them.
+
+    In search they came before the chapters that explain the same terms, and their code and
+    outputs made up two thirds of the index that every page loads; each chapter links its
+    notebooks and shows the same code."""
+    if not page.file.src_uri.startswith("notebooks/"):
+        return html
+    page.meta["search"] = {"exclude": True}
+    alts = outputs.figure_alts(Path(config.docs_dir), config.theme["language"])
+    return outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, alts)
+
+
+@event_priority(-50)  # after the search plugin writes the index, before the offline plugin copies it
+def on_post_build(config):
+    """Material writes the search index with each Chinese character escaped (\\u6279, six bytes
+    for three): written again as UTF-8, the Chinese index that every page loads is a third smaller."""
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if index.exists():
+        data = json.loads(index.read_text(encoding="utf-8"))
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

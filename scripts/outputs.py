@@ -7,6 +7,7 @@ For the language being built, every snippet publishes:
 and its numbers.json fills the placeholders {{ NAME.KEY }} in the pages.
 """
 
+import html
 import json
 import re
 from pathlib import Path
@@ -15,6 +16,8 @@ from scripts.runner import BUILD, all_snippets
 
 FIGURE_SUFFIXES = {".svg", ".png"}
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
+PAGE_FIGURE = re.compile(r"!\[([^\]]*)\]\((figures/[^)\s]+)\)")  # ![alt](figures/NAME/FILE) in a page
+NBCONVERT_ALT = 'alt="No description has been provided for this image"'  # nbconvert's, for every notebook PNG
 
 
 class MissingNumber(KeyError):
@@ -54,3 +57,22 @@ def fill_numbers(markdown: str, lang: str, page: str) -> str:
         return str(table[item])
 
     return PLACEHOLDER.sub(value, markdown)
+
+
+def figure_alts(docs_dir: Path, lang: str) -> dict[str, str]:
+    """The alt text the pages give each figure: {"figures/NAME/FILE": alt}, numbers filled in."""
+    alts = {}
+    for page in sorted(docs_dir.rglob("*.md")):
+        for alt, figure in PAGE_FIGURE.findall(page.read_text(encoding="utf-8")):
+            alts[figure] = fill_numbers(alt, lang, page.name)
+    return alts
+
+
+def with_figure_alts(notebook_html: str, notebook: Path, name: str, alts: dict[str, str]) -> str:
+    """Snippet NAME's notebook page, each figure described as the pages describe the file it was
+    saved as, or else by its titles (the metadata scripts/cells.py gives each PNG output)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    pngs = [output["metadata"] for cell in cells for output in cell.get("outputs", [])
+            if "image/png" in output.get("data", {})]
+    described = iter(alts.get(f"figures/{name}/{png.get('figure')}", png.get("alt", "")) for png in pngs)
+    return re.sub(re.escape(NBCONVERT_ALT), lambda _: f'alt="{html.escape(next(described, ""))}"', notebook_html)

@@ -7,6 +7,7 @@ from scripts import build
 
 @pytest.fixture(scope="session")
 def site():
-    """Build both languages with --strict (running any stale snippet) and the PDFs; return site/."""
+    """Build everything with --strict (running any stale snippet): both languages, the PDFs and
+    the offline edition; return site/."""
     build.build_all()
     return build.ROOT / "site"

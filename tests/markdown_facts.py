@@ -1,6 +1,7 @@
 """What the tests read out of the Markdown sources: pages, headings, figures, includes, numbers."""
 
 import re
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,6 +16,9 @@ FIGURE_ALT = re.compile(rf"!\[({ALT_TEXT})\]\(figures/[^)\s]+\)")
 INCLUDE = re.compile(r'^\s*--8<-- "([^"]+)"', re.MULTILINE)
 LINK = re.compile(r"\]\(((?:snippets|notebooks)/[^)\s]+|[\w-]+\.md(?:#[\w-]+)?|#[\w-]+)\)")
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
+# Any fenced block, indented or not (inside admonitions, details and tabs): its body.
+ANY_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n(.*?)^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
+SECTION_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):([\w-]+)\]\s*$")
 
 
 def pages(lang: str) -> list[str]:
@@ -58,3 +62,27 @@ def placeholders(text: str) -> list[tuple[str, str]]:
 
 def all_sources() -> str:
     return "\n".join(source(lang, page) for lang in DOCS for page in pages(lang))
+
+
+def fenced_includes(text: str) -> list[str | None]:
+    """For each fenced block of a page, in order: the snippet it includes ("snippets/x.py:part"),
+    or None for a block written out in the page."""
+    blocks = []
+    for match in ANY_FENCE.finditer(text):
+        include = INCLUDE.match(match.group(3))
+        blocks.append(include.group(1) if include else None)
+    return blocks
+
+
+def snippet_section(include: str) -> list[str]:
+    """The lines a page's include shows: the snippet file's lines between `# --8<-- [start:part]`
+    and `[end:part]` (or the whole file), without marker lines, dedented, blank ends trimmed."""
+    path, _, part = include.partition(":")
+    lines, inside = [], not part
+    for line in (ROOT / path).read_text(encoding="utf-8").splitlines():
+        marker = SECTION_MARKER.match(line)
+        if marker and marker.group(2) == part:
+            inside = marker.group(1) == "start"
+        elif inside and not marker:
+            lines.append(line)
+    return textwrap.dedent("\n".join(lines)).strip("\n").splitlines()

@@ -1,0 +1,69 @@
+"""What a reader's browser transfers to show each page of the built site, by kind of file: a
+first visit (empty cache) to the site served on 127.0.0.1, until the math is typeset and the
+network is idle, so the search index and the math files count where a page loads them.
+
+    python -m scripts.page_weight      every page's total in kB, heaviest first, by kind
+"""
+
+from collections import Counter
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from scripts import chromium
+from scripts.site_server import serve, site_pages
+
+KINDS = ("html", "scripts", "styles", "fonts", "math", "figures", "search index", "other")
+SUFFIXES = {".js": "scripts", ".css": "styles", ".woff2": "fonts", ".woff": "fonts", ".ttf": "fonts"}
+# Every file the page fetched, the page itself first, with its body size (Resource Timing
+# sees the search worker's script too, which Playwright's request events report as empty).
+FETCHED = """() => [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+  .map((entry) => [entry.name, entry.initiatorType, entry.encodedBodySize])"""
+
+
+def kind(path: str, initiator: str) -> str:
+    if "/assets/katex/" in path:
+        return "math"  # KaTeX's script, styles and fonts, fetched only by pages with math
+    if path.endswith("/search_index.json"):
+        return "search index"
+    if "/figures/" in path:
+        return "figures"
+    if initiator == "navigation":
+        return "html"
+    return SUFFIXES.get(PurePosixPath(path).suffix, "other")
+
+
+def measure(site: Path) -> dict[str, Counter]:
+    """{page: Counter(kind -> bytes)} for every page of the built site (response bodies)."""
+    from playwright.sync_api import sync_playwright
+
+    weights = {}
+    with sync_playwright() as playwright, serve(site) as base:
+        browser = chromium.launch(playwright)
+        for url in site_pages(site):
+            context = browser.new_context()  # an empty cache, as on a first visit
+            page = context.new_page()
+            page.goto(base + url)
+            page.wait_for_selector("body[data-math-ready]", state="attached")
+            page.wait_for_load_state("networkidle")
+            weights[url] = Counter()
+            for address, initiator, size in page.evaluate(FETCHED):
+                weights[url][kind(urlsplit(address).path, initiator)] += size
+            context.close()
+        browser.close()
+    return weights
+
+
+def heaviest(weights: dict[str, Counter]) -> tuple[str, Counter]:
+    return max(weights.items(), key=lambda item: item[1].total())
+
+
+def main() -> None:
+    weights = measure(Path(__file__).resolve().parents[1] / "site")
+    print(f"{'page, first visit, kB':<34} {'total':>7}" + "".join(f" {k:>8.8}" for k in KINDS))
+    for url, weight in sorted(weights.items(), key=lambda item: -item[1].total()):
+        print(f"{url or '(zh home)':<34} {weight.total() / 1000:>7.1f}"
+              + "".join(f" {weight[k] / 1000:>8.1f}" for k in KINDS))
+
+
+if __name__ == "__main__":
+    main()

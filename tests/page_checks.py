@@ -1,0 +1,156 @@
+"""Visits of the site's pages in Chromium, recording what the browser tests check: console
+errors, failed requests, requests that leave the site, figures, raw math, axe-core violations,
+and whether the page scrolls sideways on a phone."""
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 800}
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+FIGURES = """async () => {
+  const images = [...document.querySelectorAll(".md-content img")];
+  await Promise.all(images.map((img) => { img.loading = "eager"; return img.decode().catch(() => null); }));
+  return images.map((img) => ({src: img.getAttribute("src").slice(0, 60), alt: img.alt, width: img.naturalWidth}));
+}"""
+
+# Text outside code and outside KaTeX's output that still looks like TeX.
+RAW_MATH = r"""() => {
+  const walker = document.createTreeWalker(document.querySelector(".md-content"), NodeFilter.SHOW_TEXT);
+  const raw = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.closest("pre, code, script, style, .katex") && /\$|\\\(|\\\[|\\frac/.test(node.nodeValue)) {
+      raw.push(node.nodeValue.trim().slice(0, 80));
+    }
+  }
+  return raw;
+}"""
+
+AXE_START = """() => { window.axeRun = axe.run(document, {resultTypes: ["violations"]}); }"""
+AXE_RESULT = """async () => {
+  const {violations} = await window.axeRun;
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}x): ${v.help}; first at ${v.nodes[0].target.join(" ")}`);
+}"""
+
+# The page's width and, when wider than the screen, the elements that stick out of it
+# (not counting those inside a box that scrolls or clips on its own).
+WIDTH = """() => {
+  const page = document.scrollingElement;
+  const inScroller = (element) => {
+    for (let e = element.parentElement; e && e !== document.body; e = e.parentElement) {
+      if (getComputedStyle(e).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const wide = page.scrollWidth <= page.clientWidth ? [] : [...document.body.querySelectorAll("*")]
+    .filter((e) => e.getBoundingClientRect().right > page.clientWidth + 1 && !inScroller(e))
+    .slice(0, 3).map((e) => [e.tagName.toLowerCase(), ...e.classList].join("."));
+  return {scroll: page.scrollWidth, client: page.clientWidth, wide};
+}"""
+
+
+@dataclass
+class Visit:
+    url: str
+    lang: str = ""
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    outside_requests: list[str] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)
+    raw_math: list[str] = field(default_factory=list)
+    axe: list[str] = field(default_factory=list)
+    phone_width: dict = field(default_factory=dict)
+
+
+def stay_on(page, base: str, outside: list[str]) -> None:
+    """Record and refuse every request that does not go to `base`."""
+    def refuse(route):
+        outside.append(route.request.url)
+        route.abort()
+    page.route(re.compile(rf"^(?!{re.escape(base)})"), refuse)
+
+
+def wait_for_math(page) -> None:
+    """overrides/assets/math.js marks the body once the page's math is typeset (or it has none)."""
+    page.wait_for_selector("body[data-math-ready]", state="attached")
+
+
+def with_axe(context):
+    """The context, with axe-core loaded into each of its pages."""
+    context.add_init_script(path=str(AXE))
+    return context
+
+
+def start_axe(page) -> None:
+    """Start axe-core on a page of a context with_axe(); it runs in the page's own process while
+    Python goes on."""
+    page.evaluate(AXE_START)
+
+
+def axe_result(page) -> list[str]:
+    """The serious and critical violations that start_axe found."""
+    return page.evaluate(AXE_RESULT)
+
+
+def visit_all(context, base: str, urls: list[str], at_once: int = 2) -> dict[str, Visit]:
+    """Visit every page, `at_once` at a time: while axe-core checks some, the next one loads."""
+    visits, open_pages = {}, deque()
+    for url in urls:
+        open_pages.append(_start(context, base, url))
+        if len(open_pages) == at_once:
+            visit = _finish(*open_pages.popleft())
+            visits[visit.url] = visit
+    while open_pages:
+        visit = _finish(*open_pages.popleft())
+        visits[visit.url] = visit
+    return visits
+
+
+def _start(context, base: str, url: str):
+    """Load base + url at desktop size, record what it loads, check its figures and math; start axe."""
+    result = Visit(url)
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error" and result.console_errors.append(message.text))
+    page.on("pageerror", lambda error: result.console_errors.append(f"uncaught: {error}"))
+    page.on("requestfailed", lambda request: result.failed_requests.append(f"{request.url}: {request.failure}"))
+    page.on("response", lambda response: response.status >= 400
+            and result.failed_requests.append(f"{response.url}: HTTP {response.status}"))
+    stay_on(page, base, result.outside_requests)
+    page.goto(base + url)
+    wait_for_math(page)
+    result.lang = page.evaluate("document.documentElement.lang")
+    result.figures = page.evaluate(FIGURES)
+    result.raw_math = page.evaluate(RAW_MATH)
+    start_axe(page)
+    return page, result
+
+
+def _finish(page, result: Visit) -> Visit:
+    """Collect axe-core's findings, then narrow the window to a phone's and measure the page."""
+    try:
+        result.axe = axe_result(page)
+        page.set_viewport_size(PHONE)
+        result.phone_width = page.evaluate(WIDTH)
+    finally:
+        page.close()
+    return result
+
+
+def figure_problems(visit: Visit) -> list[str]:
+    """Figures that did not load, or whose alt text is missing or not in the page's language."""
+    problems = []
+    for figure in visit.figures:
+        alt, where = figure["alt"].strip(), f"{figure['src']} (alt: {figure['alt']!r})"
+        if figure["width"] == 0:
+            problems.append(f"{where} did not load")
+        if not alt:
+            problems.append(f"{where} has no alt text")
+        elif (visit.lang == "zh") != bool(CJK.search(alt)):
+            problems.append(f"{where} alt text is not in the page's language ({visit.lang})")
+    return problems

@@ -1,0 +1,286 @@
+"""The built site as readers meet it, in Debian's Chromium through Playwright, against the site
+served on 127.0.0.1: every page of both languages loads cleanly, shows its figures with alt text
+in its language and its math typeset, fits a phone and passes axe-core; the language selector,
+search and the copy buttons work; figures stay legible in the dark palette. Then the offline
+edition, unzipped and read from file://.
+
+Without Chromium the whole module skips with one line saying so, except on CI (CI=true), whose
+set-up installs it: there it fails."""
+
+import os
+import re
+import zipfile
+
+import pytest
+from PIL import Image
+
+from scripts import chromium, offline, runner
+from scripts.site_server import serve, site_pages
+from tests import markdown_facts as md
+from tests import reader
+from tests.page_checks import DESKTOP, axe_result, figure_problems, start_axe, visit_all, wait_for_math, with_axe
+
+if not chromium.available():
+    NO_CHROMIUM = "no Chromium (Debian's chromium package): the browser tests did not run"
+    if os.environ.get("CI"):
+        pytest.fail(NO_CHROMIUM, pytrace=False)
+    pytest.skip(NO_CHROMIUM, allow_module_level=True)
+
+PREFIX = {"zh": "", "en": "en/"}
+HOME, GLOSSARY = "index.md", "glossary.md"
+SEARCHES = [
+    ("zh", "批归一化", "train-eval-batchnorm"),
+    ("zh", "特征图", "cnn-feature-maps"),
+    ("zh", "无偏估计", "variance-n-minus-1"),
+    ("zh", "极大似然", "mle-em"),
+    ("zh", "对比学习", "meeting-questions"),
+    ("en", "batch normalization", "train-eval-batchnorm"),
+    ("en", "feature map", "cnn-feature-maps"),
+    ("en", "unbiased estimator", "variance-n-minus-1"),
+    ("en", "maximum likelihood", "mle-em"),
+    ("en", "contrastive learning", "meeting-questions"),
+]
+FIRST_RESULTS = 3  # the chapter must be among this many results, not counting the home page and glossary
+SNIPPET_PAGES = [(lang, page) for lang in PREFIX for page in md.pages(lang)
+                 if any(md.fenced_includes(md.source(lang, page)))]
+FIGURED_SNIPPET = sorted({ref.split("/")[1] for ref in md.FIGURE.findall(md.all_sources())})[0]
+DARK_PAGES = ["train-eval-batchnorm/", "en/variance-n-minus-1/", f"notebooks/{FIGURED_SNIPPET}/"]
+
+
+def url_of(lang: str, page: str) -> str:
+    """The address of docs/LANG/PAGE relative to the site root: '', 'mle-em/', 'en/mle-em/'."""
+    return PREFIX[lang] + ("" if page == HOME else page.removesuffix(".md") + "/")
+
+
+def report(problems: dict[str, list[str]]) -> str:
+    return "\n".join(f"{url or '(home)'}:\n  " + "\n  ".join(items) for url, items in problems.items())
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(site):
+    """The built site served on 127.0.0.1 at a free port, as 'http://127.0.0.1:PORT/'."""
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def context(browser, site_url):
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def tab(context):
+    page = context.new_page()
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def visits(browser, site_url, site):
+    """Every page of both languages, visited once; the tests below read what each visit found."""
+    context = with_axe(browser.new_context(viewport=DESKTOP))
+    context.set_default_timeout(10_000)
+    try:
+        return visit_all(context, site_url, site_pages(site))
+    finally:
+        context.close()
+
+
+def test_every_page_of_both_languages_is_visited(visits):
+    expected = {url_of(lang, page) for lang in PREFIX for page in md.pages(lang)}
+    expected |= {f"{PREFIX[lang]}notebooks/{snippet.stem}/" for lang in PREFIX for snippet in runner.all_snippets()}
+    assert expected <= visits.keys(), f"pages missing from the built site: {sorted(expected - visits.keys())}"
+
+
+def test_no_page_logs_a_console_error(visits):
+    problems = {url: v.console_errors for url, v in visits.items() if v.console_errors}
+    assert not problems, "console errors:\n" + report(problems)
+
+
+def test_no_request_fails(visits):
+    problems = {url: v.failed_requests for url, v in visits.items() if v.failed_requests}
+    assert not problems, "failed requests:\n" + report(problems)
+
+
+def test_no_request_leaves_127_0_0_1(visits):
+    problems = {url: v.outside_requests for url, v in visits.items() if v.outside_requests}
+    assert not problems, "requests to other hosts (refused):\n" + report(problems)
+
+
+def test_figures_load_with_alt_text_in_the_page_language(visits):
+    problems = {url: figure_problems(v) for url, v in visits.items() if figure_problems(v)}
+    assert not problems, "figures:\n" + report(problems)
+
+
+def test_math_is_typeset(visits):
+    problems = {url: v.raw_math for url, v in visits.items() if v.raw_math}
+    assert not problems, "raw TeX in the visible text:\n" + report(problems)
+
+
+def test_no_page_scrolls_sideways_on_a_375_px_phone(visits):
+    widths = {url: v.phone_width for url, v in visits.items()}
+    problems = {url: [f"{w['scroll']} px wide in a {w['client']} px window; sticking out: {w['wide']}"]
+                for url, w in widths.items() if w["scroll"] > w["client"]}
+    assert not problems, "pages wider than a phone:\n" + report(problems)
+
+
+def test_axe_finds_no_serious_or_critical_violation(visits):
+    problems = {url: v.axe for url, v in visits.items() if v.axe}
+    assert not problems, "axe-core, serious and critical:\n" + report(problems)
+
+
+@pytest.mark.parametrize("page", md.pages("zh"))
+def test_language_selector_keeps_the_page_both_ways(tab, site_url, page):
+    # Material's own selector code maps pages through each language's sitemap.xml as they arrive
+    # and, with the English one alone, sent readers to the English home page: hold the Chinese one.
+    held = []
+    tab.route(re.compile(rf"^{re.escape(site_url)}sitemap\.xml$"), lambda route: held.append(route))
+    with tab.expect_response(f"{site_url}en/sitemap.xml"):
+        tab.goto(site_url + url_of("zh", page))
+    reader.choose_language(tab, "en")
+    assert tab.url == site_url + url_of("en", page)
+    reader.choose_language(tab, "zh")
+    assert tab.url == site_url + url_of("zh", page)
+
+
+@pytest.mark.parametrize("lang, query, chapter", SEARCHES)
+def test_search_finds_the_chapter_and_stays_in_its_language(tab, site_url, lang, query, chapter):
+    tab.goto(site_url + url_of(lang, HOME))
+    results = [url.removeprefix(site_url) for url in reader.search(tab, query)]
+    assert results, f"{query!r} found nothing"
+    wrong_language = [url for url in results if url.startswith("en/") != (lang == "en")]
+    assert not wrong_language, f"{query!r} on the {lang} site found pages in the other language: {wrong_language}"
+    chapters = [url for url in results if url not in (url_of(lang, HOME), url_of(lang, GLOSSARY))]
+    assert url_of(lang, f"{chapter}.md") in chapters[:FIRST_RESULTS], f"{query!r} found {results}"
+
+
+# Open the folded details and the tab that hold a code block, and empty the clipboard.
+REVEAL = """(code) => {
+  for (let e = code; e; e = e.parentElement) {
+    if (e.tagName === "DETAILS") e.open = true;
+    if (e.parentElement && e.parentElement.classList.contains("tabbed-content")) {
+      const tab = [...e.parentElement.children].indexOf(e);
+      e.closest(".tabbed-set").querySelectorAll(":scope > input")[tab].checked = true;
+    }
+  }
+  return navigator.clipboard.writeText("");
+}"""
+
+
+@pytest.mark.parametrize("lang, page", SNIPPET_PAGES)
+def test_copy_button_copies_exactly_the_snippet_section(tab, site_url, lang, page):
+    includes = md.fenced_includes(md.source(lang, page))
+    tab.goto(site_url + url_of(lang, page))
+    blocks = tab.locator(".md-content pre > code")
+    assert blocks.count() == len(includes), "the page's code blocks do not match its Markdown fences"
+    for code, include in zip(blocks.all(), includes):
+        if include is None:
+            continue
+        code.evaluate(REVEAL)
+        code.locator("xpath=..").locator("button.md-code__button[data-md-type=copy]").click()
+        copied = tab.evaluate("navigator.clipboard.readText()")
+        assert copied.splitlines() == md.snippet_section(include), f"the copy button of {include} copied:\n{copied}"
+
+
+def luminance(image: Image.Image) -> list[int]:
+    return sorted(image.convert("L").get_flattened_data())
+
+
+@pytest.mark.parametrize("url", DARK_PAGES)
+def test_figures_stay_legible_in_the_dark_palette(browser, site_url, url, tmp_path):
+    """No serious axe-core finding; around each figure the dark page, on its edge a light
+    backing, inside dark ink on it."""
+    context = with_axe(browser.new_context(viewport=DESKTOP, color_scheme="dark"))
+    page = context.new_page()
+    try:
+        page.goto(site_url + url)
+        wait_for_math(page)
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        # axe-core first, before scrolling sets off the header's cross-fade, which it would measure.
+        start_axe(page)
+        violations = axe_result(page)
+        assert not violations, f"{url} in the dark palette, axe-core: {violations}"
+        figures = page.locator(".md-content img").all()
+        assert figures, f"{url} has no figure to check"
+        margin = 4
+        for number, figure in enumerate(figures):
+            figure.scroll_into_view_if_needed()
+            box = figure.bounding_box()
+            shot = tmp_path / f"figure-{number}.png"
+            page.screenshot(path=shot, clip={"x": box["x"] - margin, "y": box["y"] - margin,
+                                             "width": box["width"] + 2 * margin, "height": box["height"] + 2 * margin})
+            image = Image.open(shot)
+            width, height = image.size
+            around = luminance(image.crop((0, 0, width, margin)))
+            edge = luminance(image.crop((margin, margin + 1, width - margin, margin + 3)))
+            inside = luminance(image.crop((margin, margin, width - margin, height - margin)))
+            where = f"{url} figure {number} (screenshot {shot})"
+            assert around[len(around) // 2] < 90, f"{where}: the page around it is not dark"
+            assert edge[len(edge) // 2] > 215, f"{where}: no light backing at its edge"
+            assert inside[len(inside) // 100] < 90, f"{where}: no dark ink on the backing"
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def unzipped(site, tmp_path_factory):
+    """The offline edition as a reader unzips it."""
+    folder = tmp_path_factory.mktemp("offline")
+    with zipfile.ZipFile(offline.ZIP) as archive:
+        archive.extractall(folder)
+    return folder / offline.NAME
+
+
+@pytest.fixture
+def offline_tab(browser):
+    """A page that refuses, and records, every request that is not for a local file, and records
+    failed loads and uncaught errors. Chromium refuses Material's look-ups of sitemap.xml from
+    file:// pages (its language selector would use them; ours does not): those may fail."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.outside, page.failed, page.errors = [], [], []
+    page.route(re.compile(r"^(?!file:)"), lambda route: (page.outside.append(route.request.url), route.abort()))
+    page.on("requestfailed", lambda request: request.url.endswith("/sitemap.xml") or page.failed.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()
+    assert not page.outside, f"the offline edition asked for {page.outside}"
+    assert not page.failed, f"the offline edition could not load {page.failed}"
+    assert not page.errors, f"the offline edition raised {page.errors}"
+
+
+def test_offline_home_page_search_finds_a_chapter(offline_tab, unzipped):
+    offline_tab.goto((unzipped / "index.html").as_uri())
+    results = reader.search(offline_tab, "批归一化")
+    assert (unzipped / "train-eval-batchnorm.html").as_uri() in results, results
+
+
+def test_offline_chapter_shows_math_and_finds_itself_in_english(offline_tab, unzipped):
+    chapter = unzipped / "en" / "variance-n-minus-1.html"
+    offline_tab.goto(chapter.as_uri())
+    wait_for_math(offline_tab)
+    assert offline_tab.locator(".md-content .katex").count() > 0, "no typeset math"
+    assert chapter.as_uri() in reader.search(offline_tab, "unbiased estimator")
+
+
+def test_offline_language_selector_keeps_the_page(offline_tab, unzipped):
+    offline_tab.goto((unzipped / "train-eval-batchnorm.html").as_uri())
+    reader.choose_language(offline_tab, "en")
+    assert offline_tab.url == (unzipped / "en" / "train-eval-batchnorm.html").as_uri()
+    reader.choose_language(offline_tab, "zh")
+    assert offline_tab.url == (unzipped / "train-eval-batchnorm.html").as_uri()
