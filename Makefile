@@ -6,8 +6,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: serve test build pdf bench live live-en clean
 
 serve: build                  ## build both languages, then serve them on http://127.0.0.1:8000
-	@echo "Serving site/ on http://127.0.0.1:8000 (Chinese) and http://127.0.0.1:8000/en/ (English); Ctrl-C stops."
-	$(PY) -m http.server 8000 --bind 127.0.0.1 --directory site
+	$(PY) -m scripts.site_server 8000
 
 test: $(READY)                ## the whole test suite
 	$(PY) -m pytest

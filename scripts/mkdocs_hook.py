@@ -2,7 +2,8 @@
 
 Before each build it runs the stale snippets; it adds their figures, notebooks
 and sources, and the KaTeX files from node_modules, to the site; it fills the
-pages' {{ NAME.KEY }} numbers from the snippets' numbers.json; it keeps notebook
+pages' {{ NAME.KEY }} numbers from the snippets' numbers.json; it makes figures
+load lazily; it keeps notebook
 pages out of search and gives their figures the pages' alt text; it writes the
 search index as UTF-8.
 In the offline edition (OFFLINE=true) it gives the pages our own file:// worker shim.
@@ -76,13 +77,14 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    """Notebook pages stay out of search, and their figures get the alt text the pages give them.
+    """Figures load when the reader scrolls near them. Notebook pages stay out of search, and
+    their figures get the alt text the pages give them.
 
     In search they came before the chapters that explain the same terms, and their code and
     outputs made up two thirds of the index that every page loads; each chapter links its
     notebooks and shows the same code."""
     if not page.file.src_uri.startswith("notebooks/"):
-        return html
+        return html.replace("<img ", '<img loading="lazy" ')
     page.meta["search"] = {"exclude": True}
     alts = outputs.figure_alts(Path(config.docs_dir), config.theme["language"])
     return outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, alts)

@@ -76,6 +76,7 @@ def _chapter(site: Path, folder: str, slugs: set[str]) -> BeautifulSoup:
     for details in article.select("details"):
         details["open"] = ""  # folded answers print open
     for image in article.select("img[src]"):
+        del image["loading"]  # the print page loads every figure before it prints
         image["src"] = (site / unquote(posixpath.normpath(posixpath.join(page_url, image["src"]))).lstrip("/")).as_uri()
     for link in article.select("a[href]"):
         url = urlsplit(link["href"])

@@ -218,6 +218,7 @@ def test_figures_stay_legible_in_the_dark_palette(browser, site_url, url, tmp_pa
         assert figures, f"{url} has no figure to check"
         margin = 4
         for number, figure in enumerate(figures):
+            figure.evaluate("img => { img.loading = 'eager'; return img.decode(); }")  # figures load lazily
             figure.scroll_into_view_if_needed()
             box = figure.bounding_box()
             shot = tmp_path / f"figure-{number}.png"
