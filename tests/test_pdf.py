@@ -95,3 +95,13 @@ def test_pdfs_build_with_the_network_cut_off(site):
     done = subprocess.run([unshare, "-n", sys.executable, "-m", "scripts.pdf"], cwd=pdf.ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_links_inside_the_document_lead_somewhere(edition):
+    lang, reader, pages, nav = edition
+    targets = set(reader.named_destinations)
+    links = [annotation.get_object()["/Dest"] for page in reader.pages for annotation in page.get("/Annots") or []
+             if annotation.get_object().get("/Subtype") == "/Link" and "/Dest" in annotation.get_object()]
+    assert len(links) > 2 * len(nav), f"{lang}: only {len(links)} internal links (the contents alone has more)"
+    dangling = sorted({str(dest) for dest in links} - targets)
+    assert not dangling, f"{lang}: links to destinations the PDF lacks: {dangling[:10]}"
