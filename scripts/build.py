@@ -31,6 +31,9 @@ def mkdocs_build(config: str, site_dir: Path | None = None, **env: str) -> None:
 def build_sites() -> None:
     for config in CONFIGS:
         mkdocs_build(config)
+    # Hosts answer every missing URL with the root 404.html. The English one, never served, would
+    # link root-absolute to the Chinese pages: without a site_url, MkDocs cannot know the /en/ prefix.
+    (ROOT / "site" / "en" / "404.html").unlink()
 
 
 def build_offline() -> None:

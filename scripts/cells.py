@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 
 CELL_MARKER = re.compile(r"^# %%(.*)$")
-SECTION_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):[\w-]+\]\s*$")
+SECTION_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):([\w-]+)\]\s*$")  # page-section markers
 
 
 @dataclass

@@ -16,7 +16,8 @@ from scripts.runner import BUILD, all_snippets
 
 FIGURE_SUFFIXES = {".svg", ".png"}
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
-PAGE_FIGURE = re.compile(r"!\[([^\]]*)\]\((figures/[^)\s]+)\)")  # ![alt](figures/NAME/FILE) in a page
+# ![alt](figures/NAME/FILE) in a page; the alt text may hold brackets one level deep: "E[s] against n"
+PAGE_FIGURE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\((figures/[^)\s]+)\)")
 NBCONVERT_ALT = 'alt="No description has been provided for this image"'  # nbconvert's, for every notebook PNG
 
 

@@ -4,21 +4,20 @@ import re
 import textwrap
 from pathlib import Path
 
+from scripts.cells import SECTION_MARKER
+from scripts.outputs import PAGE_FIGURE
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = {"zh": ROOT / "docs" / "zh", "en": ROOT / "docs" / "en"}
 
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 HEADING = re.compile(r"^(#{2,4}) (.+?)(?:\s*\{#([\w-]+)\})?\s*$", re.MULTILINE)
 ADMONITION = re.compile(r"^\s*(!!!|\?\?\?\+?) (\w+)", re.MULTILINE)
-ALT_TEXT = r"(?:[^\[\]]|\[[^\]]*\])*"  # brackets may nest one level: "E[s] against n"
-FIGURE = re.compile(rf"!\[{ALT_TEXT}\]\((figures/[^)\s]+)\)")
-FIGURE_ALT = re.compile(rf"!\[({ALT_TEXT})\]\(figures/[^)\s]+\)")
 INCLUDE = re.compile(r'^\s*--8<-- "([^"]+)"', re.MULTILINE)
 LINK = re.compile(r"\]\(((?:snippets|notebooks)/[^)\s]+|[\w-]+\.md(?:#[\w-]+)?|#[\w-]+)\)")
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
 # Any fenced block, indented or not (inside admonitions, details and tabs): its body.
 ANY_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n(.*?)^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
-SECTION_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):([\w-]+)\]\s*$")
 
 
 def pages(lang: str) -> list[str]:
@@ -40,11 +39,11 @@ def admonitions(text: str) -> list[tuple[str, str]]:
 
 
 def figures(text: str) -> list[str]:
-    return FIGURE.findall(text)
+    return [path for _, path in PAGE_FIGURE.findall(text)]
 
 
 def figure_alts(text: str) -> list[str]:
-    return FIGURE_ALT.findall(text)
+    return [alt for alt, _ in PAGE_FIGURE.findall(text)]
 
 
 def includes(text: str) -> list[str]:

@@ -43,7 +43,7 @@ SEARCHES = [
 FIRST_RESULTS = 3  # the chapter must be among this many results, not counting the home page and glossary
 SNIPPET_PAGES = [(lang, page) for lang in PREFIX for page in md.pages(lang)
                  if any(md.fenced_includes(md.source(lang, page)))]
-FIGURED_SNIPPET = sorted({ref.split("/")[1] for ref in md.FIGURE.findall(md.all_sources())})[0]
+FIGURED_SNIPPET = sorted({ref.split("/")[1] for ref in md.figures(md.all_sources())})[0]
 DARK_PAGES = ["train-eval-batchnorm/", "en/variance-n-minus-1/", f"notebooks/{FIGURED_SNIPPET}/"]
 
 

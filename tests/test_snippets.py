@@ -23,7 +23,7 @@ FIGURE_SUFFIXES = (".svg", ".png")
 
 def declared_figures(name: str) -> set[str]:
     """The files of snippet NAME that the pages show (figures/NAME/FILE)."""
-    return {ref.split("/", 2)[2] for ref in md.FIGURE.findall(md.all_sources()) if ref.split("/")[1] == name}
+    return {ref.split("/", 2)[2] for ref in md.figures(md.all_sources()) if ref.split("/")[1] == name}
 
 
 def declared_numbers(name: str) -> set[str]:
