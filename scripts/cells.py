@@ -5,6 +5,14 @@ A snippet is a plain script: a module docstring, then cells opened by `# %%`
 rather than in a Jupyter kernel, lets one process that has already imported
 torch run every snippet; the notebook gets each cell's printed output and the
 figures the cell left open, as the inline backend would show them.
+
+Pages show sections of a snippet, marked `# --8<-- [start:name]` ... `[end:name]`,
+and under each section what it printed. The rule that lines sections up with what
+runs: a section holds whole top-level statements. It may fill part of a cell, a
+whole cell or several cells (the markdown cells between are not part of it), but
+it never starts or ends inside a statement, and sections do not nest. The runner
+executes each cell in chunks cut at the section markers, so each section's output
+is exactly what its own statements printed.
 """
 
 import ast
@@ -13,7 +21,8 @@ import contextlib
 import io
 import os
 import re
-from dataclasses import dataclass
+import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -22,15 +31,68 @@ CELL_MARKER = re.compile(r"^# %%(.*)$")
 SECTION_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):([\w-]+)\]\s*$")  # page-section markers
 
 
+class SectionError(ValueError):
+    """A section marker that breaks the rule above; the message names the file and line."""
+
+
+@dataclass
+class Chunk:
+    source: str  # the chunk's lines, markers left out
+    first_line: int  # 1-based line of the chunk's first line in the file
+    section: str | None  # the section the chunk belongs to, if any
+
+
 @dataclass
 class Cell:
     kind: str  # "code" or "markdown"
     source: str
     first_line: int  # where the cell's source starts in the file, 1-based
+    chunks: list[Chunk] = field(default_factory=list)  # code cells: the cell cut at section markers
 
 
-def split_cells(text: str) -> list[Cell]:
+def _section_of_each_line(text: str, where: str) -> list[str | None]:
+    """For each line, the section it lies in (marker lines: None); checks that markers pair up."""
+    sections, current, seen = [], None, set()
+    for number, line in enumerate(text.splitlines(), 1):
+        marker = SECTION_MARKER.match(line)
+        if not marker:
+            sections.append(current)
+            continue
+        action, name = marker.groups()
+        if action == "start":
+            if current:
+                raise SectionError(f"{where}:{number}: section '{name}' starts inside section '{current}'; "
+                                   "sections do not nest")
+            if name in seen:
+                raise SectionError(f"{where}:{number}: section '{name}' is marked twice")
+            current = name
+            seen.add(name)
+        elif name != current:
+            raise SectionError(f"{where}:{number}: [end:{name}] closes no open section "
+                               f"(open: {current or 'none'})")
+        else:
+            current = None
+        sections.append(None)
+    if current:
+        raise SectionError(f"{where}: section '{current}' is never closed with [end:{current}]")
+    return sections
+
+
+def _chunks(lines: list[str], sections: list[str | None], first_line: int) -> list[Chunk]:
+    """A code cell's lines cut where a section starts or ends; marker lines stay out."""
+    chunks, start = [], 0
+    for end in range(1, len(lines) + 1):
+        if end == len(lines) or sections[end] != sections[start] or SECTION_MARKER.match(lines[end]):
+            kept = [line for line in lines[start:end] if not SECTION_MARKER.match(line)]
+            if "\n".join(kept).strip():
+                chunks.append(Chunk("\n".join(kept), first_line + start, sections[start]))
+            start = end
+    return chunks
+
+
+def split_cells(text: str, where: str = "snippet") -> list[Cell]:
     """The docstring becomes a markdown cell; each `# %%` opens a new cell."""
+    line_sections = _section_of_each_line(text, where)
     cells, kind, start, lines = [], "header", 1, []
 
     def close():
@@ -44,7 +106,8 @@ def split_cells(text: str) -> list[Cell]:
             text = "\n".join(re.sub(r"^# ?", "", line) for line in lines)
             cells.append(Cell("markdown", text.strip(), start))
         elif source.strip():
-            cells.append(Cell("code", source, start))
+            sections = line_sections[start - 1:start - 1 + len(lines)]
+            cells.append(Cell("code", source, start, _chunks(lines, sections, start)))
 
     for number, line in enumerate(text.splitlines(), 1):
         marker = CELL_MARKER.match(line)
@@ -56,6 +119,25 @@ def split_cells(text: str) -> list[Cell]:
             lines.append(line)
     close()
     return cells
+
+
+def section_names(text: str, where: str = "snippet") -> list[str]:
+    """The snippet's sections in file order."""
+    names = []
+    for cell in split_cells(text, where):
+        for chunk in cell.chunks:
+            if chunk.section and chunk.section not in names:
+                names.append(chunk.section)
+    return names
+
+
+def section_code(text: str, name: str, where: str = "snippet") -> str:
+    """What a page shows of section `name`: its code, one blank line between the cells it spans,
+    dedented, without markers or markdown cells."""
+    parts = [chunk.source for cell in split_cells(text, where) for chunk in cell.chunks if chunk.section == name]
+    if not parts:
+        raise SectionError(f"{where}: no section '{name}'")
+    return "\n\n".join(textwrap.dedent(part).strip("\n") for part in parts)
 
 
 def shown_source(cell: Cell) -> str:
@@ -113,24 +195,43 @@ def _figures_as_outputs(saved: dict) -> list:
     return outputs
 
 
-def execute(path: Path) -> nbformat.NotebookNode:
-    """Run the snippet at `path` top to bottom; exceptions propagate with the file's own line numbers."""
-    namespace = {"__name__": "__main__", "__file__": str(path)}
+def _compiled(chunk: Chunk, cell: Cell, where: str):
+    """The chunk's code, padded with blank lines so that tracebacks name the line in the file."""
+    try:
+        return compile("\n" * (chunk.first_line - 1) + chunk.source, where, "exec")
+    except SyntaxError:
+        if len(cell.chunks) == 1:
+            raise
+        name = chunk.section or next(c.section for c in cell.chunks if c.section)
+        raise SectionError(f"{where}:{chunk.first_line}: section '{name}' cuts a statement in two: a section "
+                           "must start and end between top-level statements") from None
+
+
+def execute(path: Path) -> tuple[nbformat.NotebookNode, dict[str, str]]:
+    """Run the snippet at `path` top to bottom; return the executed notebook and what each section
+    printed ({name: stdout}). Exceptions propagate with the file's own line numbers."""
+    where = str(path)
+    namespace = {"__name__": "__main__", "__file__": where}
     notebook = nbformat.v4.new_notebook()
     notebook.metadata.update(
         kernelspec={"name": "python3", "display_name": "Python 3", "language": "python"},
         language_info={"name": "python"},
     )
-    count, saved = 0, {}
-    for cell in split_cells(path.read_text(encoding="utf-8")):
+    count, saved, printed = 0, {}, {}
+    for cell in split_cells(path.read_text(encoding="utf-8"), where):
         if cell.kind == "markdown":
             notebook.cells.append(nbformat.v4.new_markdown_cell(cell.source))
             continue
-        # Pad with blank lines so that tracebacks name the line in the snippet file.
-        code = compile("\n" * (cell.first_line - 1) + cell.source, str(path), "exec")
         stdout, stderr = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), _recording_saves(saved):
-            exec(code, namespace)
+        for chunk in cell.chunks:
+            code = _compiled(chunk, cell, where)
+            chunk_stdout = io.StringIO()
+            with contextlib.redirect_stdout(chunk_stdout), contextlib.redirect_stderr(stderr), \
+                    _recording_saves(saved):
+                exec(code, namespace)
+            stdout.write(chunk_stdout.getvalue())
+            if chunk.section:
+                printed[chunk.section] = printed.get(chunk.section, "") + chunk_stdout.getvalue()
         count += 1
         outputs = [
             nbformat.v4.new_output("stream", name=name, text=stream.getvalue())
@@ -143,4 +244,4 @@ def execute(path: Path) -> nbformat.NotebookNode:
         )
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"  # stable ids: the same snippet gives the same notebook
-    return notebook
+    return notebook, printed

@@ -2,7 +2,8 @@
 
 Before each build it runs the stale snippets; it adds their figures, notebooks
 and sources, and the KaTeX files from node_modules, to the site; it fills the
-pages' {{ NAME.KEY }} numbers from the snippets' numbers.json; it makes figures
+pages' {{ NAME.KEY }} numbers from the snippets' numbers.json; it turns snippet
+includes into setup, code and output blocks (scripts/blocks.py); it makes figures
 load lazily; it keeps notebook
 pages out of search and gives their figures the pages' alt text; it writes the
 search index as UTF-8.
@@ -23,7 +24,7 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by file path; make `scripts` importable
 
-from scripts import outputs, runner  # noqa: E402
+from scripts import blocks, cells, outputs, runner  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex" / "dist"
 FILE_WORKER = "assets/file-worker.js"  # overrides/assets/file-worker.js
@@ -70,9 +71,12 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    """Numbers filled in from numbers.json, then each snippet include made into the reader's blocks:
+    setup, code and what it printed (scripts/blocks.py)."""
+    lang = config.theme["language"]
     try:
-        return outputs.fill_numbers(markdown, config.theme["language"], page.file.src_uri)
-    except outputs.MissingNumber as error:
+        return blocks.expand(outputs.fill_numbers(markdown, lang, page.file.src_uri), lang, page.file.src_uri)
+    except (outputs.MissingNumber, blocks.ContractError, cells.SectionError) as error:
         raise PluginError(str(error)) from None
 
 

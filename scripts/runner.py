@@ -8,8 +8,8 @@ this pipeline differs from the key stored beside its outputs. Stale snippets
 run in children forked from one process that has imported numpy, torch and
 matplotlib once, as many at a time as there are CPU cores, one child per
 snippet and language. Per snippet, build/snippets/NAME/LANG/ then holds the
-figures and numbers.json that the snippet wrote, and notebooks/NAME.ipynb,
-the executed notebook. A failing snippet removes its old outputs and ends the
+figures and numbers.json that the snippet wrote, printed.json (what each page
+section printed), and notebooks/NAME.ipynb, the executed notebook. A failing snippet removes its old outputs and ends the
 run with its file, line and exception.
 """
 
@@ -86,10 +86,11 @@ def _child(snippet: Path, lang: str, out: Path) -> None:
 
         matplotlib.rcParams["svg.hashsalt"] = snippet.stem  # stable ids inside SVG files
         started = time.perf_counter()
-        notebook = cells.execute(snippet)
+        notebook, printed = cells.execute(snippet)
         result["seconds"] = time.perf_counter() - started
         import nbformat
 
+        (out / "printed.json").write_text(json.dumps(printed, indent=1, ensure_ascii=False))
         (out / "notebooks").mkdir()
         nbformat.write(notebook, out / "notebooks" / f"{snippet.stem}.ipynb")
     except BaseException as error:  # noqa: BLE001 - everything must reach the parent

@@ -7,20 +7,31 @@ and still updates its running averages under them. The recipe: eval(), then
 forward passes under no_grad() or inference_mode(), then back to train mode.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
-from contextlib import nullcontext
 from pathlib import Path
+
+import matplotlib
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+from contextlib import nullcontext
 
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
-LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
-OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
-OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
 
@@ -34,6 +45,7 @@ model = nn.Sequential(
 for _ in range(20):
     model(torch.randn(32, 4, device=device))  # fills the running averages
 test_batch = torch.randn(6, 4, device=device)
+# --8<-- [end:setup]
 
 # %% [markdown]
 # eval() alone: the output still carries a graph, and backward still works.

@@ -9,21 +9,32 @@ output takes on the average lighting of the training data. With a single value
 per channel, a (1, C, 1, 1) batch, PyTorch refuses to run BN in train mode.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
-import copy
 import json
 import os
 from pathlib import Path
+
+import matplotlib
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import copy
 
 import matplotlib.cbook as cbook
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
-LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
-OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
-OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
 
@@ -42,6 +53,7 @@ except (FileNotFoundError, OSError, ValueError):
     image = torch.stack([rows, cols, 0.5 + 0.5 * torch.sin(8 * rows * cols)])[None].to(device)
     source = "synthetic"
 print("image:", source, tuple(image.shape))
+# --8<-- [end:setup]
 
 # %% [markdown]
 # Training data: random 16×16 crops under random lighting (each colour channel scaled by

@@ -7,21 +7,32 @@ mode; it normalises in both. Dropout reads it to choose between zeroing with
 scaling by 1/(1 − p) (train) and passing its input through unchanged (eval).
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import torch
-from torch import nn
+import matplotlib
 
 LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
 OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
 OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
+# --8<-- [end:setup]
 
 # %% [markdown]
 # A small model with a nested block. `eval()` sets `training = False` on every module
@@ -48,6 +59,27 @@ modules_total = len(flags(model))
 model.eval()
 modules_off = sum(not on for on in flags(model).values())
 model.train()
+
+# %% [markdown]
+# Dropout with p = 0.25 on a tensor of ones: in train mode about a quarter of the
+# entries become 0 and the others become 1/(1 − p); in eval mode it is the identity.
+
+# %%
+# --8<-- [start:dropout]
+p = 0.25
+drop = nn.Dropout(p=p).to(device)
+ones = torch.ones(100_000, device=device)
+
+drop.train()
+out_train = drop(ones)
+print("train: values", torch.unique(out_train).cpu().tolist(), " 1/(1-p) =", 1 / (1 - p))
+print(f"train: fraction zeroed {(out_train == 0).float().mean().item():.4f}, "
+      f"mean {out_train.mean().item():.4f}")
+
+drop.eval()
+out_eval = drop(ones)
+print("eval: identity?", torch.equal(out_eval, ones))
+# --8<-- [end:dropout]
 
 # %% [markdown]
 # BatchNorm in both modes, against the formula by hand. In train mode it normalises with
@@ -80,27 +112,6 @@ print(f"eval mode  = running statistics: max diff {diff_eval:.1e}")
 print(f"train mode = batch statistics:   max diff {diff_train:.1e}")
 print(f"eval output is not the input: max |y_eval - x| = {(y_eval - x).abs().max().item():.3f}")
 # --8<-- [end:bn_modes]
-
-# %% [markdown]
-# Dropout with p = 0.25 on a tensor of ones: in train mode about a quarter of the
-# entries become 0 and the others become 1/(1 − p); in eval mode it is the identity.
-
-# %%
-# --8<-- [start:dropout]
-p = 0.25
-drop = nn.Dropout(p=p).to(device)
-ones = torch.ones(100_000, device=device)
-
-drop.train()
-out_train = drop(ones)
-print("train: values", torch.unique(out_train).cpu().tolist(), " 1/(1-p) =", 1 / (1 - p))
-print(f"train: fraction zeroed {(out_train == 0).float().mean().item():.4f}, "
-      f"mean {out_train.mean().item():.4f}")
-
-drop.eval()
-out_eval = drop(ones)
-print("eval: identity?", torch.equal(out_eval, ones))
-# --8<-- [end:dropout]
 
 # %% [markdown]
 # The three cases side by side: BatchNorm in train and eval mode, Dropout in train mode.

@@ -7,23 +7,34 @@ input channel, each channel's window-times-filter sum is written beside the
 filter, and the output value it produces is filled in.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
+import matplotlib
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn.functional as F
 from matplotlib.patches import Rectangle
 
-LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
-OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
-OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
+# --8<-- [end:setup]
 
 # %% [markdown]
 # The example's numbers (the same seed and draws as cnn_worked_example.py), and

@@ -9,11 +9,25 @@ turns those 8 maps into 4 maps of half the size. Every map is one channel of
 its layer's output.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
+import matplotlib
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -21,12 +35,9 @@ import torch.nn.functional as F
 from matplotlib import cbook
 from torch import nn
 
-LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
-OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
-OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
+# --8<-- [end:setup]
 
 # %% [markdown]
 # The photograph, halved in size, as a (N, C, H, W) tensor with values in [0, 1].

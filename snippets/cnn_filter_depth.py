@@ -8,21 +8,32 @@ The output has out_channels feature maps, which is the number a following
 `nn.BatchNorm2d` must be given as num_features.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import torch
-from torch import nn
+import matplotlib
 
 LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
 OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
 OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
+# --8<-- [end:setup]
 
 # %% [markdown]
 # The layer of the worked example: 3 input channels, 2 filters of 3×3.
@@ -45,6 +56,20 @@ except RuntimeError as error:
 # --8<-- [end:depth]
 
 # %% [markdown]
+# The one exception is the `groups` argument named in the error: with groups=g
+# the channels are split into g groups and each filter sees only C/g of them.
+
+# %%
+# --8<-- [start:groups]
+for groups in (1, 2, 4):
+    grouped = nn.Conv2d(4, 4, kernel_size=3, groups=groups).to(device)
+    out = grouped(four_channels)
+    print(f"groups={groups}: weight {tuple(grouped.weight.shape)}, "
+          f"output {tuple(out.shape)}")
+depthwise_shape = tuple(grouped.weight.shape)  # groups=4: filters 1 deep
+# --8<-- [end:groups]
+
+# %% [markdown]
 # Two layers in a row: the second layer's filters are as deep as the first
 # layer has filters, because each filter of the first layer made one map.
 
@@ -60,20 +85,6 @@ maps2 = bn(second(maps))
 print("after layer 2 and BN:", tuple(maps2.shape))
 print("BN running_mean:", tuple(bn.running_mean.shape))
 # --8<-- [end:maps]
-
-# %% [markdown]
-# The one exception is the `groups` argument named in the error: with groups=g
-# the channels are split into g groups and each filter sees only C/g of them.
-
-# %%
-# --8<-- [start:groups]
-for groups in (1, 2, 4):
-    grouped = nn.Conv2d(4, 4, kernel_size=3, groups=groups).to(device)
-    out = grouped(four_channels)
-    print(f"groups={groups}: weight {tuple(grouped.weight.shape)}, "
-          f"output {tuple(out.shape)}")
-depthwise_shape = tuple(grouped.weight.shape)  # groups=4: filters 1 deep
-# --8<-- [end:groups]
 
 # %%
 numbers = {

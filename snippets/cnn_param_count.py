@@ -6,21 +6,32 @@ size of the input, on the stride or on the padding. Several layers, from the
 worked example to VGG-16, LeNet-5 and AlexNet, are counted both ways.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import torch
-from torch import nn
+import matplotlib
 
 LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
 OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
 OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
+# --8<-- [end:setup]
 
 # %%
 # --8<-- [start:count]

@@ -10,18 +10,28 @@ spike, at a height the floor decides; restarting the component only sends it
 back to the outlier again.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import numpy as np
+import matplotlib
 
 LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
 OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
 OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import matplotlib.pyplot as plt
+import numpy as np
+
 rng = np.random.default_rng(0)
 
 # %% [markdown]
@@ -40,6 +50,7 @@ def log_normal(x, means, variances):
 
 def log_likelihood(x, weights, means, variances):
     return np.logaddexp.reduce(np.log(weights) + log_normal(x, means, variances), axis=1).sum()
+# --8<-- [end:setup]
 
 
 # %% [markdown]

@@ -9,20 +9,30 @@ never decreases. The final log-likelihood is recomputed with
 torch.distributions, and its gradient there is checked to vanish.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
+import matplotlib
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torch import distributions as D
 
-LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
-OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
-OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 rng = np.random.default_rng(0)
 
@@ -37,6 +47,7 @@ n, K = 500, 3
 labels = rng.choice(K, size=n, p=true_weights)  # the latent z_i, hidden from EM
 x = rng.normal(true_means[labels], true_sds[labels])
 print(f"n = {n}, points per true component: {np.bincount(labels)}")
+# --8<-- [end:setup]
 
 # %% [markdown]
 # The two steps. Everything is computed with logarithms: the densities of far-away
@@ -62,13 +73,13 @@ def m_step(x, r, var_floor=1e-6):
     means = (r * x[:, None]).sum(axis=0) / counts  # weighted mean
     variances = (r * (x[:, None] - means) ** 2).sum(axis=0) / counts  # weighted, divides by N_k
     return weights, means, np.maximum(variances, var_floor)  # the floor guards against collapse
-# --8<-- [end:steps]
 
 
 def lower_bound(x, r, weights, means, variances):
     """F(q, θ) = Σ_i Σ_k q_ik [log π_k N(x_i | μ_k, σ_k²) − log q_ik] with q = r."""
     log_joint = np.log(weights) + log_normal(x, means, variances)
     return (r * (log_joint - np.log(np.clip(r, 1e-300, None)))).sum()
+# --8<-- [end:steps]
 
 
 # %% [markdown]

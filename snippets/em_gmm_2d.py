@@ -7,21 +7,32 @@ data all climb monotonically, but not all to the same height: EM finds a local
 maximum of the likelihood, and which one depends on where it starts.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
-import math
 import os
 from pathlib import Path
+
+import matplotlib
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import math
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.patches import Ellipse
 
-LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
-OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
-OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 rng = np.random.default_rng(0)
 
@@ -37,6 +48,7 @@ n, K = 600, 5
 labels = rng.choice(K, size=n, p=true_weights)  # hidden from EM
 X = true_means[labels] + np.einsum("nij,nj->ni", np.linalg.cholesky(true_covs)[labels], rng.standard_normal((n, 2)))
 print(f"X: {X.shape}, points per true cluster: {np.bincount(labels)}")
+# --8<-- [end:setup]
 
 # %% [markdown]
 # The two steps with full covariance matrices. The log-density uses a Cholesky

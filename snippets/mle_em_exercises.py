@@ -6,18 +6,29 @@ responsibility by hand. 4. EM for the mixing weight alone, against a grid.
 5. An M-step with hard 0/1 responsibilities divides by n, like np.var.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
-import numpy as np
+import matplotlib
 
 LANG = os.environ.get("SNIPPET_LANG", "en")  # no figures here; kept for the contract
 OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where numbers.json goes
 OUT.mkdir(parents=True, exist_ok=True)
+
+
+# %%
+# --8<-- [start:setup]
+import numpy as np
+
 rng = np.random.default_rng(0)
 numbers = {}
+# --8<-- [end:setup]
 
 # %% [markdown]
 # Exercise 1: counts per day from a Poisson(λ); log L(λ) = Σ x_i log λ − nλ − Σ log x_i!.

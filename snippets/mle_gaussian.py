@@ -6,22 +6,33 @@ derivatives vanish at μ̂ = x̄ and σ̂² = Σ(x_i − x̄)²/n: the variance 
 divides by n, so it is the biased estimator (its mean is (n − 1)/n · σ²).
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import numpy as np
-import torch
+import matplotlib
 
 LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
 OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
 OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 rng = np.random.default_rng(5)
 torch.manual_seed(0)
+# --8<-- [end:setup]
 
 # %% [markdown]
 # Ten draws from N(5, 4), and the closed-form estimates.

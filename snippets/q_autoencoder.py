@@ -6,19 +6,29 @@ rebuilds the 32 values from the code alone. Training them together on the
 reconstruction error makes the code keep what the decoder needs.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import torch
-from torch import nn
+import matplotlib
 
 LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
 OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
 OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
 torch.set_num_threads(1)  # tiny networks: extra CPU threads cost more than they save
@@ -37,6 +47,7 @@ def bumps(n):
 train_x, _, _ = bumps(1024)
 test_x, test_position, _ = bumps(256)
 print("train:", tuple(train_x.shape), " test:", tuple(test_x.shape))
+# --8<-- [end:setup]
 
 # %%
 # --8<-- [start:model]

@@ -8,64 +8,36 @@ example of positives and negatives, a vectorised loss that equals a plain
 loop, the loss of random embeddings against log(batch size), and what τ does.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
-import math
 import os
 from pathlib import Path
+
+import matplotlib
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import math
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
-OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
-OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
 numbers = {}
-
-# %% [markdown]
-# The loss, vectorised: row i of the similarity matrix holds anchor i against every
-# candidate; the positive sits in column i, so the "class" of row i is i.
-
-# %%
-# --8<-- [start:info_nce]
-def info_nce(anchors, candidates, temperature):
-    """Row i: anchors[i] against all candidates; candidates[i] is its positive."""
-    anchors = F.normalize(anchors, dim=1)  # unit length: dot product = cosine
-    candidates = F.normalize(candidates, dim=1)
-    logits = anchors @ candidates.T / temperature  # (N, N) cosines / τ
-    targets = torch.arange(len(anchors), device=anchors.device)  # row i: column i
-    return F.cross_entropy(logits, targets)
-# --8<-- [end:info_nce]
-
-# %% [markdown]
-# The same loss written as a plain loop over anchors, in float64 Python arithmetic.
-
-# %%
-# --8<-- [start:loop]
-def info_nce_loop(anchors, candidates, temperature):
-    total = 0.0
-    for i in range(len(anchors)):
-        sims = [F.cosine_similarity(anchors[i], c, dim=0).item() / temperature
-                for c in candidates]
-        p_positive = math.exp(sims[i]) / sum(math.exp(s) for s in sims)
-        total += -math.log(p_positive)
-    return total / len(anchors)
-
-
-max_diff = 0.0
-for trial in range(5):
-    a, b = torch.randn(16, 32, device=device), torch.randn(16, 32, device=device)
-    for t in (1.0, 0.1):
-        diff = abs(info_nce(a, b, t).item() - info_nce_loop(a, b, t))
-        max_diff = max(max_diff, diff)
-print(f"max |vectorised - loop| over 10 cases: {max_diff:.1e}")
-# --8<-- [end:loop]
-numbers["loop_max_diff"] = f"{max_diff:.1e}"
+# --8<-- [end:setup]
 
 # %% [markdown]
 # A tiny example: four objects, two noisy views of each (think of two augmentations
@@ -81,12 +53,7 @@ view_2 = objects + 0.25 * torch.randn(4, 8, device=device)
 similarity = F.normalize(view_1, dim=1) @ F.normalize(view_2, dim=1).T
 print("cosine similarity, rows: view 1 of object i, columns: view 2 of object j")
 print(similarity.cpu().numpy().round(2))
-shuffled = view_2[[2, 3, 0, 1]]
-print(f"loss, paired correctly: {info_nce(view_1, view_2, 0.1).item():.3f}")
-print(f"loss, view 2 shuffled:  {info_nce(view_1, shuffled, 0.1).item():.3f}")
 # --8<-- [end:tiny]
-numbers["tiny_loss"] = f"{info_nce(view_1, view_2, 0.1).item():.3f}"
-numbers["tiny_loss_shuffled"] = f"{info_nce(view_1, shuffled, 0.1).item():.3f}"
 numbers["tiny_pos_00"] = f"{similarity[0, 0].item():.2f}"
 numbers["tiny_hard_01"] = f"{similarity[0, 1].item():.2f}"
 numbers["tiny_easy_02"] = f"{similarity[0, 2].item():.2f}"
@@ -114,6 +81,59 @@ ax.title.set_fontsize(10)
 fig.colorbar(image, ax=ax, shrink=0.8)
 fig.tight_layout()
 fig.savefig(OUT / "similarity.svg")
+
+# %% [markdown]
+# The loss, vectorised: row i of the similarity matrix holds anchor i against every
+# candidate; the positive sits in column i, so the "class" of row i is i.
+
+# %%
+# --8<-- [start:info_nce]
+def info_nce(anchors, candidates, temperature):
+    """Row i: anchors[i] against all candidates; candidates[i] is its positive."""
+    anchors = F.normalize(anchors, dim=1)  # unit length: dot product = cosine
+    candidates = F.normalize(candidates, dim=1)
+    logits = anchors @ candidates.T / temperature  # (N, N) cosines / τ
+    targets = torch.arange(len(anchors), device=anchors.device)  # row i: column i
+    return F.cross_entropy(logits, targets)
+# --8<-- [end:info_nce]
+
+# %% [markdown]
+# The tiny example's loss: with the views paired correctly, and with the second views
+# shuffled so that each row's "positive" is another object.
+
+# %%
+# --8<-- [start:tiny_loss]
+shuffled = view_2[[2, 3, 0, 1]]
+print(f"loss, paired correctly: {info_nce(view_1, view_2, 0.1).item():.3f}")
+print(f"loss, view 2 shuffled:  {info_nce(view_1, shuffled, 0.1).item():.3f}")
+# --8<-- [end:tiny_loss]
+numbers["tiny_loss"] = f"{info_nce(view_1, view_2, 0.1).item():.3f}"
+numbers["tiny_loss_shuffled"] = f"{info_nce(view_1, shuffled, 0.1).item():.3f}"
+
+# %% [markdown]
+# The same loss written as a plain loop over anchors, in float64 Python arithmetic.
+
+# %%
+# --8<-- [start:loop]
+def info_nce_loop(anchors, candidates, temperature):
+    total = 0.0
+    for i in range(len(anchors)):
+        sims = [F.cosine_similarity(anchors[i], c, dim=0).item() / temperature
+                for c in candidates]
+        p_positive = math.exp(sims[i]) / sum(math.exp(s) for s in sims)
+        total += -math.log(p_positive)
+    return total / len(anchors)
+
+
+max_diff = 0.0
+for trial in range(5):
+    a, b = torch.randn(16, 32, device=device), torch.randn(16, 32, device=device)
+    for t in (1.0, 0.1):
+        diff = abs(info_nce(a, b, t).item() - info_nce_loop(a, b, t))
+        max_diff = max(max_diff, diff)
+print(f"max |vectorised - loop| over 10 cases: {max_diff:.1e}")
+# --8<-- [end:loop]
+numbers["loop_max_diff"] = f"{max_diff:.1e}"
 
 # %% [markdown]
 # Random embeddings: nothing is learned, so the positive is one guess among N.

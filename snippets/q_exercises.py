@@ -7,21 +7,33 @@
 5. An order of the GAN calls that fails (the error itself is in q_gan_freeze).
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
-import math
 import os
 from pathlib import Path
 
-import torch
-import torch.nn.functional as F
+import matplotlib
 
 LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
 OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
 OUT.mkdir(parents=True, exist_ok=True)
+
+
+# %%
+# --8<-- [start:setup]
+import math
+
+import torch
+import torch.nn.functional as F
+
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
 numbers = {}
+# --8<-- [end:setup]
 
 # %% [markdown]
 # Exercise 1: a D that outputs 1/2 on every sample.

@@ -7,21 +7,32 @@ loss out of G's graph. Some orders of the calls fail, with PyTorch's own
 errors; `D.requires_grad_(False)` during G's step only saves work.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
-import time
 from pathlib import Path
+
+import matplotlib
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import time
 
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
-OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
-OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
 numbers = {}
@@ -31,7 +42,6 @@ numbers = {}
 # each with its own optimizer over its own parameters only.
 
 # %%
-# --8<-- [start:setup]
 noise_dim, batch = 4, 64
 
 

@@ -7,21 +7,32 @@ outputs about 1/2 on real and fake samples alike, and D's loss sits near
 2·ln 2 ≈ 1.386: the loss of a discriminator that can no longer tell them apart.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
-import math
 import os
 from pathlib import Path
+
+import matplotlib
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import math
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torch import nn
 
-LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
-OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
-OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
 torch.set_num_threads(1)  # tiny networks: extra CPU threads cost more than they save
@@ -48,6 +59,7 @@ ones = torch.ones(batch, 1, device=device)
 zeros = torch.zeros(batch, 1, device=device)
 with torch.no_grad():
     samples_before = G(torch.randn(5000, noise_dim, device=device)).cpu().numpy().ravel()
+# --8<-- [end:setup]
 
 # %% [markdown]
 # The loop: D's zero_grad, backward, step; then G's. Nothing is frozen.

@@ -10,20 +10,30 @@ at chance; 300 steps of the symmetric InfoNCE loss (as in CLIP)
 pull each pair together and push the others apart.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
+import matplotlib
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
-OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
-OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
 torch.set_num_threads(1)  # tiny networks: extra CPU threads cost more than they save
@@ -42,6 +52,7 @@ def make_pairs(n):
 train_images, train_captions = make_pairs(4000)
 test_images, test_captions = make_pairs(500)  # the gallery and the queries
 print("gallery:", tuple(test_images.shape), " queries:", tuple(test_captions.shape))
+# --8<-- [end:setup]
 
 # %% [markdown]
 # Retrieval itself: normalise, one matrix product for all cosine similarities, top-k.

@@ -9,29 +9,63 @@ of each size n (σ² = 4) check the identity, the expectations, the
 degrees-of-freedom count and the sampling distributions of both estimators.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
-import math
 import os
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import numpy as np
+import matplotlib
 
 LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
 OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
 OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
 rng = np.random.default_rng(0)
 numbers = {}
+# --8<-- [end:setup]
 
 # %% [markdown]
-# The two estimators, averaged over many samples of each size n.
+# The decomposition behind the proof, for samples of size n = 5: it holds sample by
+# sample, and its three terms average to nσ², (n − 1)σ² and σ².
+
+# %%
+# --8<-- [start:decompose]
+mu, sigma2 = 1.0, 4.0  # the true mean and variance
+repeats, n = 200_000, 5  # 200,000 samples of size 5
+samples = rng.normal(loc=mu, scale=np.sqrt(sigma2), size=(repeats, n))
+sample_mean = samples.mean(axis=1, keepdims=True)
+around_mu = ((samples - mu) ** 2).sum(axis=1)  # Σ(X_i − μ)²
+around_mean = ((samples - sample_mean) ** 2).sum(axis=1)  # Σ(X_i − X̄)²
+mean_term = n * (sample_mean[:, 0] - mu) ** 2  # n(X̄ − μ)²
+identity_gap = np.abs(around_mu - (around_mean + mean_term)).max()
+print(f"max |Σ(X−μ)² − Σ(X−X̄)² − n(X̄−μ)²| = {identity_gap:.1e}")
+print(f"E[Σ(X−μ)²] = {around_mu.mean():.3f}   nσ²     = {n * sigma2:g}")
+print(f"E[Σ(X−X̄)²] = {around_mean.mean():.3f}   (n−1)σ² = {n * sigma2 - sigma2:g}")
+print(f"E[n(X̄−μ)²] = {mean_term.mean():.3f}    n·σ²/n  = {sigma2:g}")
+# --8<-- [end:decompose]
+numbers.update(mu=f"{mu:g}", sigma2=f"{sigma2:g}", repeats=f"{repeats:,}")
+numbers.update(identity_gap=f"{identity_gap:.1e}", e_around_mu=f"{around_mu.mean():.3f}",
+               e_around_mean=f"{around_mean.mean():.3f}", e_mean_term=f"{mean_term.mean():.3f}",
+               n_sigma2=f"{n * sigma2:g}", n1_sigma2=f"{(n - 1) * sigma2:g}")
+
+# %% [markdown]
+# The two estimators, averaged over as many samples of each size n.
 
 # %%
 # --8<-- [start:simulate]
-mu, sigma2 = 1.0, 4.0  # the true mean and variance
-repeats = 200_000  # samples of each size
 results = {}
 for n in (2, 5, 10):
     samples = rng.normal(loc=mu, scale=np.sqrt(sigma2), size=(repeats, n))
@@ -43,56 +77,10 @@ for n in (2, 5, 10):
           f"(theory {theory:.3f}), "
           f"/(n-1) averages {divide_by_n_minus_1.mean():.3f} (σ² = {sigma2:g})")
 # --8<-- [end:simulate]
-numbers.update(mu=f"{mu:g}", sigma2=f"{sigma2:g}", repeats=f"{repeats:,}")
 for n, (_, by_n, by_n_minus_1) in results.items():
     numbers[f"mean_by_n_{n}"] = f"{by_n.mean():.3f}"
     numbers[f"theory_by_n_{n}"] = f"{(n - 1) / n * sigma2:.3f}"
     numbers[f"mean_by_n_minus_1_{n}"] = f"{by_n_minus_1.mean():.3f}"
-
-# %% [markdown]
-# The decomposition behind the proof, for n = 5: it holds sample by sample, and
-# its three terms average to nσ², (n − 1)σ² and σ².
-
-# %%
-# --8<-- [start:decompose]
-n = 5
-samples = results[n][0]
-sample_mean = samples.mean(axis=1, keepdims=True)
-around_mu = ((samples - mu) ** 2).sum(axis=1)  # Σ(X_i − μ)²
-around_mean = ((samples - sample_mean) ** 2).sum(axis=1)  # Σ(X_i − X̄)²
-mean_term = n * (sample_mean[:, 0] - mu) ** 2  # n(X̄ − μ)²
-identity_gap = np.abs(around_mu - (around_mean + mean_term)).max()
-print(f"max |Σ(X−μ)² − Σ(X−X̄)² − n(X̄−μ)²| = {identity_gap:.1e}")
-print(f"E[Σ(X−μ)²] = {around_mu.mean():.3f}   nσ²     = {n * sigma2:g}")
-print(f"E[Σ(X−X̄)²] = {around_mean.mean():.3f}   (n−1)σ² = {n * sigma2 - sigma2:g}")
-print(f"E[n(X̄−μ)²] = {mean_term.mean():.3f}    n·σ²/n  = {sigma2:g}")
-# --8<-- [end:decompose]
-numbers.update(identity_gap=f"{identity_gap:.1e}", e_around_mu=f"{around_mu.mean():.3f}",
-               e_around_mean=f"{around_mean.mean():.3f}", e_mean_term=f"{mean_term.mean():.3f}",
-               n_sigma2=f"{n * sigma2:g}", n1_sigma2=f"{(n - 1) * sigma2:g}")
-
-# %% [markdown]
-# Degrees of freedom: the n deviations X_i − X̄ always sum to zero, so they
-# live in an (n − 1)-dimensional subspace. A matrix whose rows are many
-# deviation vectors has rank n − 1: its smallest singular value is rounding noise.
-
-# %%
-# --8<-- [start:dof]
-deviations = samples - sample_mean  # shape (repeats, 5)
-deviation_sums = deviations.sum(axis=1)
-print(f"largest |sum of the 5 deviations| = {np.abs(deviation_sums).max():.1e}")
-last_from_others = -deviations[:, :-1].sum(axis=1)  # the 5th, from the other 4
-gap = np.abs(deviations[:, -1] - last_from_others).max()
-print(f"max |5th deviation − (−sum of the other 4)| = {gap:.1e}")
-stacked = deviations[:1000]  # 1000 deviation vectors as rows
-singular_values = np.linalg.svd(stacked, compute_uv=False)
-print("singular values:", np.array2string(singular_values, precision=3))
-print("rank:", np.linalg.matrix_rank(stacked), "= n − 1")
-# --8<-- [end:dof]
-numbers.update(dev_sum_max=f"{np.abs(deviation_sums).max():.1e}",
-               smallest_singular=f"{singular_values[-1]:.1e}",
-               second_smallest_singular=f"{singular_values[-2]:.1f}",
-               rank=int(np.linalg.matrix_rank(stacked)))
 
 # %% [markdown]
 # Unbiased is a statement about the average, not about a typical sample: the
@@ -110,6 +98,30 @@ for n, (_, by_n, by_n_minus_1) in results.items():
     numbers[f"below_by_n_minus_1_{n}"] = f"{(by_n_minus_1 < sigma2).mean():.3f}"
     numbers[f"below_by_n_{n}"] = f"{(by_n < sigma2).mean():.3f}"
 
+
+# %% [markdown]
+# Degrees of freedom: the n deviations X_i − X̄ always sum to zero, so they
+# live in an (n − 1)-dimensional subspace. A matrix whose rows are many
+# deviation vectors has rank n − 1: its smallest singular value is rounding noise.
+
+# %%
+# --8<-- [start:dof]
+samples_of_5 = results[5][0]
+deviations = samples_of_5 - samples_of_5.mean(axis=1, keepdims=True)  # shape (repeats, 5)
+deviation_sums = deviations.sum(axis=1)
+print(f"largest |sum of the 5 deviations| = {np.abs(deviation_sums).max():.1e}")
+last_from_others = -deviations[:, :-1].sum(axis=1)  # the 5th, from the other 4
+gap = np.abs(deviations[:, -1] - last_from_others).max()
+print(f"max |5th deviation − (−sum of the other 4)| = {gap:.1e}")
+stacked = deviations[:1000]  # 1000 deviation vectors as rows
+singular_values = np.linalg.svd(stacked, compute_uv=False)
+print("singular values:", np.array2string(singular_values, precision=3))
+print("rank:", np.linalg.matrix_rank(stacked), "= n − 1")
+# --8<-- [end:dof]
+numbers.update(dev_sum_max=f"{np.abs(deviation_sums).max():.1e}",
+               smallest_singular=f"{singular_values[-1]:.1e}",
+               second_smallest_singular=f"{singular_values[-2]:.1f}",
+               rank=int(np.linalg.matrix_rank(stacked)))
 
 # %% [markdown]
 # The sampling distributions of both estimators for n = 2, 5, 10. For normal

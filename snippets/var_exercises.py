@@ -7,25 +7,36 @@
 5. The factor between running_var and the normalising variance in BatchNorm2d.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
+import matplotlib
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torch import nn
 
-LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
-OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
-OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 rng = np.random.default_rng(3)
 torch.manual_seed(3)
 repeats = 200_000
 numbers = {"repeats": f"{repeats:,}"}
+# --8<-- [end:setup]
 
 # %% [markdown]
 # Exercise 1. Var(aX + bY + c) = a²Var X + b²Var Y for independent X, Y: the

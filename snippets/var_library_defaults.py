@@ -8,13 +8,28 @@ normalises with the divide-by-n variance but feeds the divide-by-(n − 1) one
 into running_var. Every line below runs and prints what it returns.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
+from pathlib import Path
+
+import matplotlib
+
+LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
+OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
+OUT.mkdir(parents=True, exist_ok=True)
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
 import re
 import statistics
 import warnings
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,24 +37,18 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
-OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
-OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
 numbers = {}
-
 
 def show(value):
     """A scalar from numpy, torch or Python, as the page prints it."""
     return f"{float(value):.4g}"
 
-
 def key_of(call):
     """A numbers.json key from a call: "np.var(x, ddof=1)" -> "np_var_x_ddof_1"."""
     return re.sub(r"\W+", "_", call).strip("_")
-
+# --8<-- [end:setup]
 
 # %% [markdown]
 # numpy: `var` and `std` take `ddof` ("delta degrees of freedom", the divisor is

@@ -9,20 +9,31 @@ of the three. For other distributions Var(Q) depends on the excess kurtosis κ,
 and the best divisor moves to n + 1 + κ(n − 1)/n. Monte Carlo checks it all.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
 import os
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import numpy as np
+import matplotlib
 
 LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
 OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
 OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import matplotlib.pyplot as plt
+import numpy as np
+
 rng = np.random.default_rng(2)
 numbers = {}
+# --8<-- [end:setup]
 
 # %% [markdown]
 # Normal data, n = 5, σ² = 4: bias, variance and MSE of Q/d for d = n − 1, n, n + 1.

@@ -7,21 +7,33 @@ c4(n) = sqrt(2/(n − 1)) · Γ(n/2) / Γ((n − 1)/2). Monte Carlo with σ = 2 
 both, and dividing s by c4(n) gives an unbiased estimate of σ for normal data.
 """
 
+# %% [markdown]
+# The site's bookkeeping, which a reader can skip: the language of the figure labels
+# and the folder that the figures and numbers.json go to.
+
 # %%
 import json
-import math
 import os
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import numpy as np
+import matplotlib
 
 LANG = os.environ.get("SNIPPET_LANG", "en")  # language of the figure labels: "zh" or "en"
 OUT = Path(os.environ.get("SNIPPET_OUT", "out"))  # where figures and numbers.json go
 OUT.mkdir(parents=True, exist_ok=True)
-plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chinese glyphs fall back to Noto
+
+
+# %%
+# --8<-- [start:setup]
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
 rng = np.random.default_rng(1)
 numbers = {}
+# --8<-- [end:setup]
 
 # %% [markdown]
 # s against σ for n = 2, 5, 10; the gap Jensen leaves is Var(s) = σ² − E[s]² = σ²(1 − c4²).

@@ -1,10 +1,9 @@
 """What the tests read out of the Markdown sources: pages, headings, figures, includes, numbers."""
 
 import re
-import textwrap
 from pathlib import Path
 
-from scripts.cells import SECTION_MARKER
+from scripts import blocks, cells
 from scripts.outputs import PAGE_FIGURE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,15 +72,19 @@ def fenced_includes(text: str) -> list[str | None]:
     return blocks
 
 
-def snippet_section(include: str) -> list[str]:
-    """The lines a page's include shows: the snippet file's lines between `# --8<-- [start:part]`
-    and `[end:part]` (or the whole file), without marker lines, dedented, blank ends trimmed."""
-    path, _, part = include.partition(":")
-    lines, inside = [], not part
-    for line in (ROOT / path).read_text(encoding="utf-8").splitlines():
-        marker = SECTION_MARKER.match(line)
-        if marker and marker.group(2) == part:
-            inside = marker.group(1) == "start"
-        elif inside and not marker:
-            lines.append(line)
-    return textwrap.dedent("\n".join(lines)).strip("\n").splitlines()
+def shown_sections(text: str) -> list[tuple[str, str]]:
+    """(snippet, section) of each code block the built page shows from a snippet, in page order:
+    the snippet's setup before its first block (unless that block is the setup), then the includes."""
+    shown = []
+    for include in filter(None, fenced_includes(text)):
+        path, _, part = include.partition(":")
+        name = Path(path).stem
+        if part != blocks.SETUP and not any(snippet == name for snippet, _ in shown):
+            shown.append((name, blocks.SETUP))
+        shown.append((name, part))
+    return shown
+
+
+def section_code(name: str, part: str) -> str:
+    """What a page shows of a snippet's section (the rule is in scripts/cells.py)."""
+    return cells.section_code((ROOT / "snippets" / f"{name}.py").read_text(encoding="utf-8"), part, name)

@@ -182,18 +182,18 @@ REVEAL = """(code) => {
 
 
 @pytest.mark.parametrize("lang, page", SNIPPET_PAGES)
-def test_copy_button_copies_exactly_the_snippet_section(tab, site_url, lang, page):
-    includes = md.fenced_includes(md.source(lang, page))
+def test_copy_buttons_copy_exactly_the_snippet_section_and_no_output(tab, site_url, lang, page):
+    sections = md.shown_sections(md.source(lang, page))
     tab.goto(site_url + url_of(lang, page))
-    blocks = tab.locator(".md-content pre > code")
-    assert blocks.count() == len(includes), "the page's code blocks do not match its Markdown fences"
-    for code, include in zip(blocks.all(), includes):
-        if include is None:
-            continue
+    blocks = tab.locator(".md-content div.highlight:has(> span.filename) pre > code")
+    assert blocks.count() == len(sections), "the page's snippet blocks do not match its includes and setups"
+    for code, (name, part) in zip(blocks.all(), sections):
         code.evaluate(REVEAL)
         code.locator("xpath=..").locator("button.md-code__button[data-md-type=copy]").click()
         copied = tab.evaluate("navigator.clipboard.readText()")
-        assert copied.splitlines() == md.snippet_section(include), f"the copy button of {include} copied:\n{copied}"
+        assert copied.rstrip("\n") == md.section_code(name, part), f"the copy button of {name}:{part} copied:\n{copied}"
+    outputs = tab.locator(".md-content details.output")
+    assert outputs.count() > 0 and outputs.locator("button.md-code__button").count() == 0
 
 
 def luminance(image: Image.Image) -> list[int]:

@@ -1,0 +1,40 @@
+"""The code blocks of a built page as a reader meets them: which snippet each comes from (its
+title), the code the copy button copies, and the output shown under it."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+
+@dataclass
+class Block:
+    snippet: str  # the block's title without .py
+    code: str  # the text of its <code>, which is what Material's copy button copies
+    output: str  # the text of the output block right under it, "" when it printed nothing
+
+
+def _output_under(highlight) -> str:
+    following = highlight.find_next_sibling()
+    if following is not None and following.name == "details" and "output" in following.get("class", []):
+        return following.select_one("pre > code").get_text()
+    return ""
+
+
+def blocks_of(page: Path) -> list[Block]:
+    """Every snippet block of the built page, in page order (setup blocks included)."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    found = []
+    for highlight in soup.select("article div.highlight"):
+        title = highlight.select_one(":scope > span.filename")
+        if title is not None and title.get_text().endswith(".py"):
+            code = highlight.select_one("pre > code").get_text()
+            found.append(Block(title.get_text().removesuffix(".py"), code, _output_under(highlight)))
+    return found
+
+
+def by_snippet(blocks: list[Block]) -> dict[str, list[Block]]:
+    groups = {}
+    for block in blocks:
+        groups.setdefault(block.snippet, []).append(block)
+    return groups
