@@ -19,7 +19,6 @@ import builtins
 import json
 import re
 import symtable
-from pathlib import Path
 
 from scripts import cells
 from scripts.runner import BUILD, SNIPPETS

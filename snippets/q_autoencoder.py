@@ -84,8 +84,8 @@ print(f"test error: {error_before:.4f} before training, {error_after:.4f} after"
 # %%
 TEXT = {
     "zh": {"rec": "测试信号（实线）与解码器的重建（虚线）", "t": "位置 t", "value": "取值",
-           "codes": "编码器给出的二维编码（颜色：鼓包位置）", "c1": "编码第 1 维", "c2": "编码第 2 维",
-           "pos": "鼓包位置"},
+           "codes": "编码器给出的二维编码（颜色：峰的位置）", "c1": "编码第 1 维", "c2": "编码第 2 维",
+           "pos": "峰的位置"},
     "en": {"rec": "Test signals (solid), decoder's rebuilds (dashed)", "t": "t", "value": "value",
            "codes": "The encoder's codes (colour: bump position)", "c1": "code[0]", "c2": "code[1]",
            "pos": "bump position"},

@@ -51,14 +51,26 @@ def real_batch(n):  # the target: two bumps, at -2 and +2, standard deviation 0.
     return 2.0 * side + 0.5 * torch.randn(n, 1, device=device)
 
 
-G, D = mlp(noise_dim, 1), mlp(1, 1)
-opt_G = torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999))
-opt_D = torch.optim.Adam(D.parameters(), lr=1e-3, betas=(0.5, 0.999))
 bce = nn.BCEWithLogitsLoss()
 ones = torch.ones(batch, 1, device=device)
 zeros = torch.zeros(batch, 1, device=device)
-with torch.no_grad():
-    samples_before = G(torch.randn(5000, noise_dim, device=device)).cpu().numpy().ravel()
+
+
+def new_gan():
+    """A fresh G and D, each with its own Adam optimizer."""
+    G, D = mlp(noise_dim, 1), mlp(1, 1)
+    opt_G = torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    opt_D = torch.optim.Adam(D.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    return G, D, opt_G, opt_D
+
+
+def sample(G, n=20000):
+    with torch.no_grad():
+        return G(torch.randn(n, noise_dim, device=device)).cpu().numpy().ravel()
+
+
+G, D, opt_G, opt_D = new_gan()
+samples_before = sample(G, 5000)
 # --8<-- [end:setup]
 
 # %% [markdown]
@@ -66,28 +78,50 @@ with torch.no_grad():
 
 # %%
 # --8<-- [start:loop]
-history = {"loss_D": [], "loss_G": [], "D_real": [], "D_fake": []}
-for step in range(steps):
-    real = real_batch(batch)
-    fake = G(torch.randn(batch, noise_dim, device=device))
+def train(G, D, opt_G, opt_D):
+    history = {"loss_D": [], "loss_G": [], "D_real": [], "D_fake": []}
+    for step in range(steps):
+        real = real_batch(batch)
+        fake = G(torch.randn(batch, noise_dim, device=device))
 
-    D_on_real = D(real)
-    loss_D = bce(D_on_real, ones) + bce(D(fake.detach()), zeros)  # real 1, fake 0
-    opt_D.zero_grad()
-    loss_D.backward()
-    opt_D.step()
+        D_on_real = D(real)
+        loss_D = bce(D_on_real, ones) + bce(D(fake.detach()), zeros)  # real 1, fake 0
+        opt_D.zero_grad()
+        loss_D.backward()
+        opt_D.step()
 
-    D_on_fake = D(fake)  # a fresh pass through the updated D
-    loss_G = bce(D_on_fake, ones)  # non-saturating: G wants D(fake) -> 1
-    opt_G.zero_grad()  # D's .grad is cleared by opt_D.zero_grad() next time
-    loss_G.backward()
-    opt_G.step()
+        D_on_fake = D(fake)  # a fresh pass through the updated D
+        loss_G = bce(D_on_fake, ones)  # non-saturating: G wants D(fake) -> 1
+        opt_G.zero_grad()  # D's .grad is cleared by opt_D.zero_grad() next time
+        loss_G.backward()
+        opt_G.step()
 
-    history["loss_D"].append(loss_D.item())
-    history["loss_G"].append(loss_G.item())
-    history["D_fake"].append(torch.sigmoid(D_on_fake).mean().item())
-    history["D_real"].append(torch.sigmoid(D_on_real).mean().item())
+        history["loss_D"].append(loss_D.item())
+        history["loss_G"].append(loss_G.item())
+        history["D_fake"].append(torch.sigmoid(D_on_fake).mean().item())
+        history["D_real"].append(torch.sigmoid(D_on_real).mean().item())
+    return history
+
+
+history = train(G, D, opt_G, opt_D)
 # --8<-- [end:loop]
+
+# %% [markdown]
+# What G has learned: its samples split at 0 into the two bumps, each against the target's
+# mean ±2 and standard deviation 0.5.
+
+# %%
+# --8<-- [start:samples]
+def bumps(samples):
+    right = samples > 0
+    return {"share_right": right.mean(), "mean_left": samples[~right].mean(), "mean_right": samples[right].mean(),
+            "std_left": samples[~right].std(), "std_right": samples[right].std()}
+
+
+samples = sample(G)
+learned = bumps(samples)
+print(", ".join(f"{name} {value:.2f}" for name, value in learned.items()))
+# --8<-- [end:samples]
 
 # %% [markdown]
 # Averages over the last 500 steps, against the values of a D that outputs 1/2 everywhere.
@@ -100,12 +134,22 @@ print(f"G's loss: {last['loss_G']:.3f}   ln 2   = {math.log(2):.3f}")
 print(f"mean D(real) = {last['D_real']:.3f}, D(fake) = {last['D_fake']:.3f}")
 # --8<-- [end:equilibrium]
 
-with torch.no_grad():
-    samples = G(torch.randn(20000, noise_dim, device=device)).cpu().numpy().ravel()
-right = samples > 0
-print(f"share of samples above 0: {right.mean():.3f}; means of the two halves: "
-      f"{samples[~right].mean():.2f}, {samples[right].mean():.2f}; "
-      f"standard deviations: {samples[~right].std():.2f}, {samples[right].std():.2f}")
+# %% [markdown]
+# The same loop from three more seeds: does D's loss end near 2·ln 2 every time, and does
+# G then always learn the same distribution?
+
+# %%
+# --8<-- [start:seeds]
+runs = {0: {"loss_D": last["loss_D"], **learned}}
+for seed in (1, 2, 3):
+    torch.manual_seed(seed)
+    G_seed, D_seed, opt_G_seed, opt_D_seed = new_gan()
+    history_seed = train(G_seed, D_seed, opt_G_seed, opt_D_seed)
+    runs[seed] = {"loss_D": np.mean(history_seed["loss_D"][-500:]), **bumps(sample(G_seed))}
+print("seed  loss_D  share_right  mean_left  mean_right  std_left  std_right")
+for seed, run in runs.items():
+    print(f"{seed:>4}  " + "  ".join(f"{value:{len(name)}.3f}" for name, value in run.items()))
+# --8<-- [end:seeds]
 
 # %% [markdown]
 # The learned distribution against the target, and the two losses during training.
@@ -152,11 +196,15 @@ numbers = {
     "D_fake_last": f"{last['D_fake']:.3f}",
     "two_ln2": f"{2 * math.log(2):.3f}",
     "ln2": f"{math.log(2):.3f}",
-    "share_right": f"{right.mean():.2f}",
-    "mean_left": f"{samples[~right].mean():.2f}",
-    "mean_right": f"{samples[right].mean():.2f}",
-    "std_left": f"{samples[~right].std():.2f}",
-    "std_right": f"{samples[right].std():.2f}",
+    **{name: f"{value:.2f}" for name, value in learned.items()},
+    "seeds": len(runs),
+    "seed_loss_D_max_gap": f"{max(abs(run['loss_D'] - 2 * math.log(2)) for run in runs.values()):.3f}",
+    "seed_share_min": f"{min(run['share_right'] for run in runs.values()):.2f}",
+    "seed_share_max": f"{max(run['share_right'] for run in runs.values()):.2f}",
+    "seed_mean_min": f"{min(min(-run['mean_left'], run['mean_right']) for run in runs.values()):.2f}",
+    "seed_mean_max": f"{max(max(-run['mean_left'], run['mean_right']) for run in runs.values()):.2f}",
+    "seed_std_min": f"{min(min(run['std_left'], run['std_right']) for run in runs.values()):.2f}",
+    "seed_std_max": f"{max(max(run['std_left'], run['std_right']) for run in runs.values()):.2f}",
 }
 (OUT / "numbers.json").write_text(json.dumps(numbers, indent=1))
 print(numbers)

@@ -10,14 +10,15 @@ from scripts import runner
 
 
 @pytest.fixture(scope="module")
-def run(site):
-    """run(name) -> (numbers, seconds the build's run took, the SVG figures it wrote), in English."""
+def run(kernel_run):
+    """run(name) -> (numbers, CPU seconds the build's run took, the SVG figures it wrote), in English,
+    the numbers and figures on both kernel sets (conftest.py)."""
 
     def _run(name):
-        folder = runner.BUILD / name
-        seconds = json.loads((folder / "timing.json").read_text())["en"]
-        return (json.loads((folder / "en" / "numbers.json").read_text()), seconds,
-                sorted(p.name for p in (folder / "en").glob("*.svg")))
+        folder = kernel_run(name)
+        seconds = json.loads((runner.BUILD / name / "timing.json").read_text())["en"]
+        return (json.loads((folder / "numbers.json").read_text()), seconds,
+                sorted(p.name for p in folder.glob("*.svg")))
 
     return _run
 
@@ -46,11 +47,23 @@ def test_gan_train_reaches_two_ln_two_quickly(run):
     assert abs(as_float(numbers["loss_D_last"]) - 2 * math.log(2)) < 0.05
     assert abs(as_float(numbers["D_real_last"]) - 0.5) < 0.05
     assert abs(as_float(numbers["D_fake_last"]) - 0.5) < 0.05
-    assert 0.3 < as_float(numbers["share_right"]) < 0.7  # both bumps are covered
-    assert as_float(numbers["mean_left"]) < -1.5 and as_float(numbers["mean_right"]) > 1.5
-    assert as_float(numbers["std_left"]) < 0.5 and as_float(numbers["std_right"]) < 0.5  # "narrower"
-    assert cpu_seconds < 30, f"the GAN loop took {cpu_seconds:.1f} s"
+    assert 0.35 < as_float(numbers["share_right"]) < 0.65  # both peaks are found
+    assert as_float(numbers["mean_left"]) < -1 and as_float(numbers["mean_right"]) > 1
+    assert cpu_seconds < 60, f"the GAN loops took {cpu_seconds:.1f} CPU seconds"  # "under a minute"
     assert figures == ["gan_1d.svg"]
+
+
+def test_gan_seeds_all_reach_two_ln_two_yet_learn_different_bumps(run):
+    numbers, _, _ = run("q_gan_train")
+    assert numbers["seeds"] >= 4
+    assert as_float(numbers["seed_loss_D_max_gap"]) < 0.03  # "within ... of 2 ln 2" in every run
+    assert 0.35 < as_float(numbers["seed_share_min"]) and as_float(numbers["seed_share_max"]) < 0.65
+    centres = as_float(numbers["seed_mean_min"]), as_float(numbers["seed_mean_max"])
+    spreads = as_float(numbers["seed_std_min"]), as_float(numbers["seed_std_max"])
+    assert centres[1] - centres[0] > 0.1  # they differ from run to run
+    off_centre, off_spread = max(abs(c - 2) for c in centres), max(abs(s - 0.5) for s in spreads)
+    assert off_centre > 0.15  # and from the target
+    assert off_centre > 1.5 * off_spread  # "mainly in where they sit"
 
 
 def test_contrastive(run):
@@ -69,7 +82,7 @@ def test_autoencoder_and_retrieval_learn(run):
     retrieval, _, _ = run("q_retrieval")
     for k in (1, 5, 10):
         assert as_float(retrieval[f"r{k}_after"]) > 10 * as_float(retrieval[f"r{k}_chance"])
-    assert retrieval["top5_after"].startswith("[7,")
+    assert retrieval["top5_after"].startswith(f"[{retrieval['example']},")  # "its own image first"
 
 
 def test_label_map_and_losses(run):

@@ -1,16 +1,17 @@
 """Chapter 3 (maximum likelihood and EM): the claims the pages make, checked on the numbers.json
 that the build's run of each snippet wrote (the same files that fill the pages)."""
 
+import json
+
 import pytest
 
-from scripts import outputs
 
 SNIPPETS = ["mle_bernoulli", "mle_gaussian", "em_gmm_1d", "em_gmm_2d", "em_collapse", "mle_em_exercises"]
 
 
 @pytest.fixture(scope="module")
-def numbers(site):
-    return {name: outputs.numbers("en", name) for name in SNIPPETS}
+def numbers(kernel_run):
+    return {name: json.loads((kernel_run(name) / "numbers.json").read_text()) for name in SNIPPETS}
 
 
 def test_bernoulli_numerical_maximum_is_k_over_n(numbers):

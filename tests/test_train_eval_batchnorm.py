@@ -10,8 +10,8 @@ from scripts import runner
 
 
 @pytest.fixture(scope="module")
-def numbers(site) -> dict[str, dict]:
-    return {path.stem: json.loads((runner.BUILD / path.stem / "en" / "numbers.json").read_text())
+def numbers(kernel_run) -> dict[str, dict]:
+    return {path.stem: json.loads((kernel_run(path.stem) / "numbers.json").read_text())
             for path in runner.all_snippets() if path.stem.startswith("bn_")}
 
 

@@ -10,9 +10,9 @@ from scripts import runner
 
 
 @pytest.fixture(scope="module")
-def numbers(site):
-    """numbers.json of every var_* snippet, as the build ran it."""
-    return {path.stem: json.loads((runner.BUILD / path.stem / "en" / "numbers.json").read_text())
+def numbers(kernel_run):
+    """numbers.json of every var_* snippet, on both kernel sets (conftest.py)."""
+    return {path.stem: json.loads((kernel_run(path.stem) / "numbers.json").read_text())
             for path in runner.all_snippets() if path.stem.startswith("var_")}
 
 
