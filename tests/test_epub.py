@@ -1,8 +1,8 @@
 """The two EPUBs: EPUBCheck finds nothing wrong; the cover names the edition, the date and the
 commit; each page of the site's nav is a chapter file of its own whose title, and whose sections,
-are in the navigation in the book's language; every figure, formula and code block of a page is
-in its chapter; the text is in the book's language; links between chapters lead somewhere; and
-the books build with no network.
+are in the navigation in the book's language; every figure, formula, code block and output of a
+page is in its chapter; the text is in the book's language; links between chapters lead
+somewhere; and the books build with no network.
 
 Without pandoc or EPUBCheck (Debian's pandoc and epubcheck packages) the module skips with one
 line saying so, except on CI (CI=true), whose set-up installs them: there it fails."""
@@ -138,7 +138,7 @@ def test_navigation_speaks_the_books_language(book):
     assert len(landmarks) == 2 and "Title Page" not in landmarks and "Table of Contents" not in landmarks
 
 
-def test_every_figure_formula_and_code_block_of_the_site_is_in_the_book(book):
+def test_every_figure_formula_code_block_and_output_of_the_site_is_in_the_book(book):
     for (folder, _, article), chapter in zip(site_pages(book.lang), book.chapters.values()):
         where = f"{book.lang} {folder or 'home'}"
         assert [img["alt"] for img in chapter.select("img")] == [img["alt"] for img in article.select("img")], where
@@ -149,6 +149,7 @@ def test_every_figure_formula_and_code_block_of_the_site_is_in_the_book(book):
         assert len(chapter.select("math[display=block]")) == len(article.select("div.arithmatex")), where
         assert [pre.get_text().strip() for pre in chapter.select("pre")] == \
                [pre.get_text().strip() for pre in article.select("pre")], f"{where}: code blocks"
+        assert len(chapter.select(".output pre")) == len(article.select(".output pre")), f"{where}: outputs"
 
 
 def test_no_raw_tex_is_left(book):
@@ -186,7 +187,7 @@ def test_links_between_chapters_lead_somewhere(book):
             url = urlsplit(link["href"])
             if url.scheme:
                 continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(url.path))) if url.path else name
+            target = name if not url.path else posixpath.normpath(posixpath.join("EPUB/text", unquote(url.path)))
             assert target in ids, f"{book.lang} {name}: {link['href']} leads to no chapter"
             assert not url.fragment or unquote(url.fragment) in ids[target], f"{book.lang} {name}: {link['href']}"
             between += target != name
