@@ -3,7 +3,7 @@ PY := .venv/bin/python
 READY := .venv/.ready
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build pdf bench live live-en clean
+.PHONY: serve test build pdf epub bench live live-en clean
 
 serve: build                  ## build both languages, then serve them on http://127.0.0.1:8000
 	$(PY) -m scripts.site_server 8000
@@ -16,6 +16,9 @@ build: $(READY)               ## both languages into site/ (Chinese) and site/en
 
 pdf: $(READY)                 ## site/pdf/*-zh.pdf and *-en.pdf, from the site that make build made
 	$(PY) -m scripts.pdf
+
+epub: $(READY)                ## site/epub/*-zh.epub and *-en.epub, from the site that make build made (when changed)
+	$(PY) -m scripts.epub
 
 bench: $(READY)               ## the performance table
 	$(PY) -m scripts.bench

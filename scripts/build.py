@@ -1,9 +1,9 @@
 """Build everything into site/: the Chinese site, the English site in site/en/, the PDFs in
-site/pdf/, then the offline edition (both languages again, for file://, with the PDFs)
-zipped into site/downloads/.
+site/pdf/, the EPUBs in site/epub/, then the offline edition (both languages again, for
+file://, with the PDFs and EPUBs) zipped into site/downloads/.
 
 The order matters: each MkDocs build empties its own site_dir, so building
-Chinese second would delete site/en; the PDFs are printed from the two built
+Chinese second would delete site/en; the PDFs and EPUBs are made from the two built
 sites, and the zip, which carries them, goes in last. The Chinese build's hook
 runs the stale snippets (both languages at once); the other builds then find
 them fresh.
@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts import chromium, offline, pdf
+from scripts import chromium, epub, offline, pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
@@ -49,6 +49,11 @@ def build_all() -> None:
         print(f"PDFs printed in {pdf.make_pdfs():.1f} s: site/pdf/")
     else:
         print("PDFs skipped: Chromium is not installed (set-up installs Debian's chromium).")
+    if epub.available():
+        seconds, made = epub.make_epubs()
+        print(f"EPUBs {'made: ' + ', '.join(made) if made else 'up to date'} ({seconds:.1f} s): site/epub/")
+    else:
+        print("EPUBs skipped: pandoc is not installed (set-up installs Debian's pandoc).")
     build_offline()
 
 

@@ -1,5 +1,6 @@
 """The offline edition: both languages built for reading from file:// (Material's offline
-plugin, switched on by OFFLINE=true in mkdocs.yml), zipped into site/downloads/.
+plugin, switched on by OFFLINE=true in mkdocs.yml), zipped into site/downloads/ with the PDFs
+and EPUBs.
 
 One zip holds both languages, Chinese at its root and English under en/ as on the site,
 so that the language selector works offline too. The offline plugin sets
@@ -19,12 +20,13 @@ LEFT_OUT = {".map"}  # source maps: of no use to a reader
 
 
 def pack() -> Path:
-    """Zip the offline build and the PDFs into site/downloads/, under one top folder, byte for
-    byte the same from one build to the next (sorted entries, fixed timestamps)."""
+    """Zip the offline build, the PDFs and the EPUBs into site/downloads/, under one top folder,
+    byte for byte the same from one build to the next (sorted entries, fixed timestamps)."""
     ZIP.parent.mkdir(parents=True, exist_ok=True)
     files = {p.relative_to(SITE).as_posix(): p for p in SITE.rglob("*") if p.is_file() and p.suffix not in LEFT_OUT}
-    # The PDFs, where the pages' PDF links expect them, when make build has printed them.
-    files.update({f"pdf/{p.name}": p for p in (ROOT / "site" / "pdf").glob("*.pdf")})
+    # The PDFs and EPUBs, where the home pages' links expect them, when make build has made them.
+    for book in ("pdf", "epub"):
+        files.update({f"{book}/{p.name}": p for p in (ROOT / "site" / book).glob(f"*.{book}")})
     with zipfile.ZipFile(ZIP, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name, path in sorted(files.items()):
             entry = zipfile.ZipInfo(f"{NAME}/{name}", date_time=(1980, 1, 1, 0, 0, 0))

@@ -111,6 +111,12 @@ def cjk_font_faces(texts: list[str]) -> str:
     return "\n".join(rules)
 
 
+def commit() -> str:
+    """The short hash of the commit that the site was built from, as the covers name it."""
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.strip() or "—"
+
+
 def print_page(lang: str) -> str:
     """The print page of one language, as HTML built from the site in site/."""
     edition = EDITIONS[lang]
@@ -133,7 +139,6 @@ def print_page(lang: str) -> str:
         contents.append(f'<li><a href="#{slug}">{html.escape(label)}</a><ol>{"".join(sections)}</ol></li>')
         chapters.append(f'<section class="chapter" id="{slug}">{article.decode_contents()}</section>')
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     document = f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(site_name)}</title>
 {"".join(f'<link rel="stylesheet" href="{href}">' for href in styles)}
@@ -144,7 +149,7 @@ def print_page(lang: str) -> str:
   <p class="cover-title">{html.escape(site_name)}</p>
   <p class="cover-edition">{edition["edition"]}</p>
   <p class="cover-meta">{edition["built"]}: {datetime.date.today().isoformat()}<br>
-  {edition["version"]}: {commit.stdout.strip() or "—"}</p>
+  {edition["version"]}: {commit()}</p>
 </section>
 <nav class="contents"><h1 id="contents">{edition["contents"]}</h1><ol>{"".join(contents)}</ol></nav>
 {"".join(chapters)}
