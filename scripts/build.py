@@ -1,6 +1,7 @@
 """Build everything into site/: the Chinese site, the English site in site/en/, the PDFs in
 site/pdf/, the EPUBs in site/epub/, then the offline edition (both languages again, for
-file://, with the PDFs and EPUBs) zipped into site/downloads/.
+file://, with the PDFs and EPUBs) zipped into site/downloads/. Each output is rebuilt only
+when its inputs changed (scripts/stamps.py), so `make serve` on an unchanged tree serves at once.
 
 The order matters: each MkDocs build empties its own site_dir, so building
 Chinese second would delete site/en; the PDFs and EPUBs are made from the two built
@@ -10,11 +11,14 @@ them fresh.
 """
 
 import os
+import shutil
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from scripts import chromium, epub, offline, pdf
+from scripts import chromium, epub, offline, pdf, stamps
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
@@ -36,6 +40,30 @@ def build_sites() -> None:
     (ROOT / "site" / "en" / "404.html").unlink()
 
 
+# What the sites are built from: a change to any of these files rebuilds both sites.
+SITE_INPUTS = ("docs", "snippets", "overrides", "scripts", "mkdocs.yml", "mkdocs.en.yml",
+               "requirements.txt", "package-lock.json")
+EDITIONS = ("pdf", "epub", "downloads")  # made from the built sites, in site/
+
+
+@contextmanager
+def editions_kept():
+    """MkDocs empties site/ before it builds: move the PDFs, EPUBs and the zip aside meanwhile, so
+    that those whose inputs did not change can be reused."""
+    kept = ROOT / "build" / "editions"
+    shutil.rmtree(kept, ignore_errors=True)
+    kept.mkdir(parents=True)
+    for name in EDITIONS:
+        if (ROOT / "site" / name).exists():
+            (ROOT / "site" / name).rename(kept / name)
+    try:
+        yield
+    finally:
+        for name in EDITIONS:
+            if (kept / name).exists() and not (ROOT / "site" / name).exists():
+                (kept / name).rename(ROOT / "site" / name)
+
+
 def build_offline() -> None:
     """Both languages built for file:// into build/offline/site, zipped into site/downloads/."""
     for config in CONFIGS:
@@ -44,17 +72,39 @@ def build_offline() -> None:
 
 
 def build_all() -> None:
-    build_sites()
-    if chromium.available():
-        print(f"PDFs printed in {pdf.make_pdfs():.1f} s: site/pdf/")
+    """Every output, each rebuilt only when its inputs changed; one line each says which."""
+    site_key = stamps.digest(*(ROOT / name for name in SITE_INPUTS))
+    started = time.perf_counter()
+    if stamps.fresh("sites", site_key, ROOT / "site" / "index.html", ROOT / "site" / "en" / "index.html"):
+        print("sites: reused (docs, snippets, pipeline and configs unchanged)")
     else:
-        print("PDFs skipped: Chromium is not installed (set-up installs Debian's chromium).")
+        stamps.forget("sites")
+        with editions_kept():
+            build_sites()
+        stamps.record("sites", site_key)
+        print(f"sites: built in {time.perf_counter() - started:.1f} s")
+    pdf_key = stamps.digest(site_key, pdf.commit())  # the covers name the commit
+    if not chromium.available():
+        print("PDFs: skipped, Chromium is not installed (set-up installs Debian's chromium)")
+    elif stamps.fresh("pdf", pdf_key, *map(pdf.pdf_path, pdf.EDITIONS)):
+        print("PDFs: reused")
+    else:
+        print(f"PDFs: printed in {pdf.make_pdfs():.1f} s: site/pdf/")
+        stamps.record("pdf", pdf_key)
     if epub.available():
         seconds, made = epub.make_epubs()
-        print(f"EPUBs {'made: ' + ', '.join(made) if made else 'up to date'} ({seconds:.1f} s): site/epub/")
+        print(f"EPUBs: {'made ' + ', '.join(made) if made else 'reused'} ({seconds:.1f} s): site/epub/")
     else:
-        print("EPUBs skipped: pandoc is not installed (set-up installs Debian's pandoc).")
-    build_offline()
+        print("EPUBs: skipped, pandoc is not installed (set-up installs Debian's pandoc)")
+    editions = [path for name in ("pdf", "epub") for path in sorted((ROOT / "site" / name).glob("*"))]
+    offline_key = stamps.digest(site_key, *editions)
+    if stamps.fresh("offline", offline_key, offline.ZIP):
+        print("offline edition: reused")
+    else:
+        started = time.perf_counter()
+        build_offline()
+        stamps.record("offline", offline_key)
+        print(f"offline edition: built and zipped in {time.perf_counter() - started:.1f} s: {offline.ZIP.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

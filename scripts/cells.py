@@ -19,9 +19,11 @@ import ast
 import base64
 import contextlib
 import io
+import json
 import os
 import re
 import textwrap
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -207,41 +209,135 @@ def _compiled(chunk: Chunk, cell: Cell, where: str):
                            "must start and end between top-level statements") from None
 
 
-def execute(path: Path) -> tuple[nbformat.NotebookNode, dict[str, str]]:
-    """Run the snippet at `path` top to bottom; return the executed notebook and what each section
-    printed ({name: stdout}). Exceptions propagate with the file's own line numbers."""
-    where = str(path)
-    namespace = {"__name__": "__main__", "__file__": where}
+def _names(node) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _binds(statement) -> set[str]:
+    """The names a top-level statement binds: assignment targets, or a def's or class's name."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {statement.name}
+    if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        return {name for target in targets for name in _names(target)}
+    return set()
+
+
+def language_cells(cells: list[Cell]) -> dict[int, list[str]]:
+    """The code cells whose result depends on the language, by index: those that read LANG, or a
+    name bound from it earlier (TEXT = {...}[LANG]; def draw(): ... TEXT["title"] ...). For each,
+    the code of its top-level statements that bind such names, line numbers kept, which a later
+    cell's run in another language must run again first."""
+    tainted, found = {"LANG"}, {}
+    for index, cell in enumerate(cells):
+        if cell.kind != "code":
+            continue
+        tree = ast.parse(cell.source)
+        if not _names(tree) & tainted:
+            continue
+        found[index] = []
+        for statement in tree.body:
+            bound = _binds(statement)
+            if bound and _names(statement) & tainted:
+                tainted |= bound
+                if "LANG" not in bound:  # the bookkeeping cell: the other run sets LANG itself
+                    segment = ast.get_source_segment(cell.source, statement)
+                    found[index].append("\n" * (cell.first_line + statement.lineno - 2) + segment)
+    return found
+
+
+def _run_cell(cell: Cell, namespace: dict, where: str, saved: dict) -> tuple[list, dict[str, str]]:
+    """Execute one code cell in chunks; return its notebook outputs and what each section printed."""
+    stdout, stderr, printed = io.StringIO(), io.StringIO(), {}
+    for chunk in cell.chunks:
+        code = _compiled(chunk, cell, where)
+        chunk_stdout = io.StringIO()
+        with contextlib.redirect_stdout(chunk_stdout), contextlib.redirect_stderr(stderr), _recording_saves(saved):
+            exec(code, namespace)
+        stdout.write(chunk_stdout.getvalue())
+        if chunk.section:
+            printed[chunk.section] = printed.get(chunk.section, "") + chunk_stdout.getvalue()
+    outputs = [
+        nbformat.v4.new_output("stream", name=name, text=stream.getvalue())
+        for name, stream in (("stdout", stdout), ("stderr", stderr))
+        if stream.getvalue()
+    ]
+    return outputs + _figures_as_outputs(saved), printed
+
+
+def _run_cell_in_twin(cell: Cell, namespace: dict, where: str, saved: dict, lang: str, out: Path,
+                      rebinds: list[str]):
+    """Execute the cell in a forked copy of this process, in language `lang` with its files going to
+    `out`, after running again the statements that bound language-dependent names in earlier cells;
+    this process is left as it was. Returns what _run_cell returns."""
+    report = out / f".cell-{cell.first_line}.json"
+    pid = os.fork()
+    if pid == 0:  # the twin: same state, other language
+        status = 1
+        try:
+            os.environ.update(SNIPPET_LANG=lang, SNIPPET_OUT=str(out))
+            namespace.update({name: value for name, value in (("LANG", lang), ("OUT", out)) if name in namespace})
+            for code in rebinds:
+                exec(compile(code, where, "exec"), namespace)
+            outputs, printed = _run_cell(cell, namespace, where, saved)
+            report.write_text(json.dumps({"outputs": outputs, "printed": printed}))
+            status = 0
+        except BaseException:  # noqa: BLE001 - reported by the parent, which runs the cell next
+            report.write_text(json.dumps({"error": traceback.format_exc()}))
+        finally:
+            os._exit(status)
+    os.waitpid(pid, 0)
+    result = json.loads(report.read_text())
+    report.unlink()
+    if "error" in result:
+        raise RuntimeError(f"{where}:{cell.first_line}: the {lang} run of this cell failed:\n{result['error']}")
+    return [nbformat.from_dict(output) for output in result["outputs"]], result["printed"]
+
+
+def _new_notebook() -> nbformat.NotebookNode:
     notebook = nbformat.v4.new_notebook()
     notebook.metadata.update(
         kernelspec={"name": "python3", "display_name": "Python 3", "language": "python"},
         language_info={"name": "python"},
     )
-    count, saved, printed = 0, {}, {}
-    for cell in split_cells(path.read_text(encoding="utf-8"), where):
+    return notebook
+
+
+def execute(path: Path, twin: tuple[str, Path] | None = None) -> dict[str, tuple[nbformat.NotebookNode, dict]]:
+    """Run the snippet at `path` top to bottom, in the language of SNIPPET_LANG; return
+    {language: (the executed notebook, what each section printed)}.
+
+    With twin=(lang, folder), the cells whose result depends on the language are also run, each
+    just before its own run, in a forked copy of the process in that language, writing into that
+    folder: one run computes everything, and both languages get their figures and notebook. Every
+    other cell's outputs are the same in both. Exceptions propagate with the file's own line numbers.
+    """
+    where = str(path)
+    own = os.environ.get("SNIPPET_LANG", "en")
+    namespace = {"__name__": "__main__", "__file__": where}
+    langs = [own] + ([twin[0]] if twin else [])
+    notebooks, printed = {lang: _new_notebook() for lang in langs}, {lang: {} for lang in langs}
+    snippet_cells = split_cells(path.read_text(encoding="utf-8"), where)
+    twinned = language_cells(snippet_cells) if twin else {}
+    count, saved, rebinds = 0, {}, []
+    for index, cell in enumerate(snippet_cells):
         if cell.kind == "markdown":
-            notebook.cells.append(nbformat.v4.new_markdown_cell(cell.source))
+            for lang in langs:
+                notebooks[lang].cells.append(nbformat.v4.new_markdown_cell(cell.source))
             continue
-        stdout, stderr = io.StringIO(), io.StringIO()
-        for chunk in cell.chunks:
-            code = _compiled(chunk, cell, where)
-            chunk_stdout = io.StringIO()
-            with contextlib.redirect_stdout(chunk_stdout), contextlib.redirect_stderr(stderr), \
-                    _recording_saves(saved):
-                exec(code, namespace)
-            stdout.write(chunk_stdout.getvalue())
-            if chunk.section:
-                printed[chunk.section] = printed.get(chunk.section, "") + chunk_stdout.getvalue()
+        results = {}
+        if index in twinned:
+            results[twin[0]] = _run_cell_in_twin(cell, namespace, where, saved, *twin, rebinds)
+            rebinds += twinned[index]
+        results[own] = _run_cell(cell, namespace, where, saved)
         count += 1
-        outputs = [
-            nbformat.v4.new_output("stream", name=name, text=stream.getvalue())
-            for name, stream in (("stdout", stdout), ("stderr", stderr))
-            if stream.getvalue()
-        ]
-        outputs += _figures_as_outputs(saved)
-        notebook.cells.append(
-            nbformat.v4.new_code_cell(shown_source(cell), execution_count=count, outputs=outputs)
-        )
-    for number, cell in enumerate(notebook.cells):
-        cell.id = f"cell-{number}"  # stable ids: the same snippet gives the same notebook
-    return notebook, printed
+        for lang in langs:
+            outputs, cell_printed = results.get(lang, results[own])
+            for section, text in cell_printed.items():  # a section may span cells
+                printed[lang][section] = printed[lang].get(section, "") + text
+            notebooks[lang].cells.append(
+                nbformat.v4.new_code_cell(shown_source(cell), execution_count=count, outputs=outputs))
+    for notebook in notebooks.values():
+        for number, cell in enumerate(notebook.cells):
+            cell.id = f"cell-{number}"  # stable ids: the same snippet gives the same notebook
+    return {lang: (notebooks[lang], printed[lang]) for lang in langs}

@@ -46,19 +46,20 @@ def paste(codes: list[str], folder: Path) -> list[dict]:
 @pytest.fixture(scope="module")
 def pasted(site, tmp_path_factory):
     """{(lang, page): {snippet: (its blocks, what each printed)}}, each group run in its own process,
-    as many at a time as there are cores."""
-    jobs = [(lang, page, name, group) for lang, page in PAGES
-            for name, group in by_snippet(blocks_of(built(site, lang, page))).items()]
+    as many at a time as there are cores. A group whose code is the same, character for character,
+    on both languages' pages runs once: the same code prints the same."""
+    groups = {(lang, page, name): group for lang, page in PAGES
+              for name, group in by_snippet(blocks_of(built(site, lang, page))).items()}
+    programs = sorted({tuple(block.code for block in group) for group in groups.values()})
 
-    def run(job):
-        lang, page, name, group = job
-        return paste([block.code for block in group], tmp_path_factory.mktemp(f"{lang}-{name}"))
+    def run(codes):
+        return paste(list(codes), tmp_path_factory.mktemp("paste"))
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = list(pool.map(run, jobs))
+        printed = dict(zip(programs, pool.map(run, programs)))
     runs = {}
-    for (lang, page, name, group), result in zip(jobs, results):
-        runs.setdefault((lang, page), {})[name] = (group, result)
+    for (lang, page, name), group in groups.items():
+        runs.setdefault((lang, page), {})[name] = (group, printed[tuple(block.code for block in group)])
     return runs
 
 

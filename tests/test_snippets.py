@@ -54,13 +54,18 @@ def test_snippet_runs_standalone_and_writes_what_pages_use(name, standalone_runs
 
 
 @pytest.mark.parametrize("name", SNIPPETS)
-def test_built_outputs_are_valid(name, site):
+def test_built_outputs_are_valid_and_figures_speak_their_language(name, site):
     for lang in runner.LANGS:
         folder = runner.BUILD / name / lang
         assert (folder / "notebooks" / f"{name}.ipynb").exists()
         for figure in folder.iterdir():
             if figure.suffix in FIGURE_SUFFIXES:
                 assert_valid_figure(figure)
+    # One run draws both languages (scripts/runner.py): every figure a page shows has words in it,
+    # so the Chinese file must differ from the English one, or a cell was not run in Chinese.
+    for figure in declared_figures(name):
+        zh, en = (runner.BUILD / name / lang / figure for lang in ("zh", "en"))
+        assert zh.read_bytes() != en.read_bytes(), f"{name}/zh/{figure} is the English figure"
 
 
 def _copy_project(destination: Path) -> Path:
