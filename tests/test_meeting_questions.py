@@ -99,3 +99,24 @@ def test_exercise_answers(run):
     assert numbers["ex2_loss"] == numbers["ex2_log256"] == f"{math.log(256):.4f}"
     assert numbers["ex3_elements"] == f"{36 * 1024 * 2048:,}"
     assert abs(as_float(numbers["ex4_simulated"]) - 0.02) < 0.005
+
+
+def test_segmentation_losses(run):
+    numbers, cpu_seconds, figures = run("q_segmentation_losses")
+    assert (numbers["n_object"], numbers["n_background"], numbers["n_ignored"]) == (16, 540, 20)
+    assert as_float(numbers["ce_miss"]) < 0.95 * as_float(numbers["ce_find"])  # cross-entropy prefers the miss
+    assert as_float(numbers["dice_find"]) < 0.9 * as_float(numbers["dice_miss"])  # Dice and focal do not
+    assert as_float(numbers["focal_find"]) < 0.1 * as_float(numbers["focal_miss"])
+    assert as_float(numbers["share_ce"]) < 50 < 90 < as_float(numbers["share_focal"])
+    assert cpu_seconds < 10 and figures == ["segmentation_losses.svg"]
+
+
+def test_text_retrieval(run):
+    numbers, cpu_seconds, _ = run("q_text_retrieval")
+    assert numbers["toy_recall"] == "0.667" and as_float(numbers["toy_ap_early"]) > as_float(numbers["toy_ap_late"])
+    # BM25 sees only the literal word: one of three car documents for "automobile", two of four for "kitten"
+    assert (numbers["bm25_automobile_recall"], numbers["bm25_kitten_ap"]) == ("0.333", "0.500")
+    assert as_float(numbers["dense_automobile_recall"]) > 0.9 and as_float(numbers["dense_kitten_ap"]) > 0.99
+    assert numbers["dense_kitten_recall"] == "0.750"  # recall@3 of four relevant items is capped at 3/4
+    assert as_float(numbers["dense_map"]) > as_float(numbers["bm25_map"]) + 0.1
+    assert cpu_seconds < 10
