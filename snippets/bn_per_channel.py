@@ -119,7 +119,11 @@ TEXT_SHAPE = {
            "normal": "standard normal N(0, 1)", "pile": "the former zeros, {share:.0%} of the values"},
 }[LANG]
 fig, ax = plt.subplots(figsize=(6, 3.2))
-ax.hist(relu_normalised[relu_normalised > pile].cpu().numpy(), bins=50, density=True, alpha=0.6)
+values = relu_normalised.flatten().cpu()
+rest = values[values > pile]  # everything but the pile; scaled so that its area is its share
+edges = torch.linspace(pile, rest.max().item(), 51)
+ax.hist(rest.numpy(), bins=edges.numpy(), alpha=0.6,
+        weights=(torch.ones(len(rest)) / (len(values) * (edges[1] - edges[0]))).numpy())
 ax.axvline(pile, color="C3", linewidth=3, label=TEXT_SHAPE["pile"].format(share=share_in_pile))
 grid = torch.linspace(-4, 4, 200)
 ax.plot(grid, torch.exp(-grid ** 2 / 2) / (2 * torch.pi) ** 0.5, color="black", label=TEXT_SHAPE["normal"])

@@ -100,6 +100,7 @@ def test_convergence_with_and_without_bn(numbers):
     for lr in ("0.1", "1.0"):
         assert max(final[f"{lr}_bn"]) < 0.8 * min(final[f"{lr}_plain"]), lr  # every seed, with margin
     assert min(final["0.1_plain"]) > 0.6  # without BN at the small rate: still near ln 2
+    assert all(0.15 < v < 0.45 for lr in ("0.1", "1.0") for v in final[f"{lr}_bn"])  # "about 0.3"
 
 
 def test_d2l_conventions(numbers):
