@@ -48,36 +48,6 @@ test_batch = torch.randn(6, 4, device=device)
 # --8<-- [end:setup]
 
 # %% [markdown]
-# eval() alone: the output still carries a graph, and backward still works.
-
-# %%
-# --8<-- [start:eval_only]
-model.eval()
-out = model(test_batch)
-print("eval only: requires_grad =", out.requires_grad, " grad_fn =", type(out.grad_fn).__name__)
-out.sum().backward()
-print("           gradient reached the first layer:", model[0].weight.grad is not None)
-model.zero_grad(set_to_none=True)
-# --8<-- [end:eval_only]
-eval_only_grad_fn = type(out.grad_fn).__name__
-
-# %% [markdown]
-# no_grad() alone, in train mode: no graph, but BN still uses this batch's statistics and
-# still moves its running averages, and Dropout still drops.
-
-# %%
-# --8<-- [start:no_grad_only]
-model.train()
-tracked = model[1].num_batches_tracked.item()
-with torch.no_grad():
-    first = model(test_batch)
-    second = model(test_batch)
-print("no_grad only: requires_grad =", first.requires_grad)
-print("              num_batches_tracked", tracked, "->", model[1].num_batches_tracked.item())
-print("              two passes over the same batch agree:", torch.equal(first, second))
-# --8<-- [end:no_grad_only]
-
-# %% [markdown]
 # inference_mode() is a stricter no_grad(): its outputs are inference tensors, which
 # autograd refuses to use later.
 
@@ -149,7 +119,7 @@ print("batches of 2 and one batch of 6 agree:", torch.allclose(once, twice, atol
 # --8<-- [end:recipe]
 
 # %%
-numbers = {"eval_only_grad_fn": eval_only_grad_fn, "inference_error": inference_error}
+numbers = {"inference_error": inference_error}
 for name, row in table.items():
     key = name.replace(" + ", "_").replace(", ", "_").replace(" ", "_")
     for column, value in row.items():

@@ -89,10 +89,54 @@ fig.tight_layout()
 fig.savefig(OUT / "histograms.svg")
 
 # %% [markdown]
+# BN shifts and scales; it does not reshape. One channel of ReLU outputs is skewed, with
+# about half its values at 0. After BN it has mean 0 and variance 1, and the same shape:
+# the same skewness, and the zeros are still one pile, now at a negative value.
+
+# %%
+# --8<-- [start:shape]
+def skewness(values):
+    centred = values - values.mean()
+    return ((centred ** 3).mean() / (centred ** 2).mean() ** 1.5).item()
+
+relu_channel = torch.relu(torch.randn(4096, 1, device=device))  # (N, C) = (4096, 1)
+with torch.no_grad():
+    relu_normalised = nn.BatchNorm1d(1).to(device)(relu_channel)  # gamma = 1, beta = 0
+for name, values in (("before BN", relu_channel), ("after BN ", relu_normalised)):
+    print(f"{name}: mean {values.mean().item():6.3f}, var {values.var(unbiased=False).item():.3f}, "
+          f"skewness {skewness(values):.3f}")
+pile = relu_normalised.min().item()  # where the ReLU zeros went
+share_in_pile = (relu_normalised == relu_normalised.min()).float().mean().item()
+print(f"after BN, {share_in_pile:.1%} of the values sit at one point, {pile:.3f};")
+print("a standard normal has skewness 0 and puts no value twice at one point")
+# --8<-- [end:shape]
+
+# %%
+TEXT_SHAPE = {
+    "zh": {"title": "ReLU 输出的一个通道经过 BN", "value": "BN 之后的取值", "density": "密度",
+           "normal": "标准正态分布 N(0, 1)", "pile": "原来的 0，{share:.0%} 的值"},
+    "en": {"title": "One channel of ReLU outputs after BN", "value": "value after BN", "density": "density",
+           "normal": "standard normal N(0, 1)", "pile": "the former zeros, {share:.0%} of the values"},
+}[LANG]
+fig, ax = plt.subplots(figsize=(6, 3.2))
+values = relu_normalised.flatten().cpu()
+rest = values[values > pile]  # everything but the pile; scaled so that its area is its share
+edges = torch.linspace(pile, rest.max().item(), 51)
+ax.hist(rest.numpy(), bins=edges.numpy(), alpha=0.6,
+        weights=(torch.ones(len(rest)) / (len(values) * (edges[1] - edges[0]))).numpy())
+ax.axvline(pile, color="C3", linewidth=3, label=TEXT_SHAPE["pile"].format(share=share_in_pile))
+grid = torch.linspace(-4, 4, 200)
+ax.plot(grid, torch.exp(-grid ** 2 / 2) / (2 * torch.pi) ** 0.5, color="black", label=TEXT_SHAPE["normal"])
+ax.set(title=TEXT_SHAPE["title"], xlabel=TEXT_SHAPE["value"], ylabel=TEXT_SHAPE["density"])
+ax.legend(fontsize=8)
+fig.tight_layout()
+fig.savefig(OUT / "skewed.svg")
+
+# %% [markdown]
 # The layout. PyTorch puts the channel axis second: (N, C, H, W). The notes write
 # (batch, C, W, H); the order of the two spatial axes does not matter, since BN averages
-# over both. What matters is that C is axis 1: a channels-last (N, H, W, C) tensor must
-# be permuted first.
+# over both. What matters is that C is axis 1: an (N, H, W, C) tensor, with the channels
+# last, must be permuted first.
 
 # %%
 # --8<-- [start:layout]
@@ -101,16 +145,62 @@ with torch.no_grad():
 swap_diff = (y_swapped.transpose(2, 3) - y_module).abs().max().item()
 print(f"(N, C, W, H) instead of (N, C, H, W): max difference {swap_diff:.1e}")
 
-channels_last = x.permute(0, 2, 3, 1)  # (N, H, W, C) = (8, 4, 5, 3)
+nhwc = x.permute(0, 2, 3, 1)  # (N, H, W, C) = (8, 4, 5, 3)
 try:
-    bn(channels_last)
+    bn(nhwc)
 except RuntimeError as error:
     layout_error = str(error)
     print("RuntimeError:", layout_error)
 with torch.no_grad():
-    permuted_back = bn(channels_last.permute(0, 3, 1, 2))  # back to (N, C, H, W)
+    permuted_back = bn(nhwc.permute(0, 3, 1, 2))  # back to (N, C, H, W)
 print(f"permuted back: max difference {(permuted_back - y_module).abs().max().item():.1e}")
 # --8<-- [end:layout]
+
+# %% [markdown]
+# The error above came only from H = 4 not being C = 3. With H = C, an (N, H, W, C)
+# tensor passes, and BN normalises over the wrong axis without a word. PyTorch's memory
+# format `torch.channels_last` is another thing: it changes how the numbers are stored,
+# not the shape, and BN gives the same result.
+
+# %%
+# --8<-- [start:same_size]
+square = torch.randn(8, 3, 3, 5, device=device) * scale + offset  # (N, C, H, W) with H = C = 3
+with torch.no_grad():
+    right = bn(square)
+    wrong = bn(square.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)  # fed as (N, H, W, C), then back
+    stored_nhwc = bn(square.contiguous(memory_format=torch.channels_last))
+print("beta:                         ", bn.bias.detach().cpu().numpy())
+print("channel means, right layout:  ", right.mean(dim=(0, 2, 3)).cpu().numpy().round(3))
+print("channel means, (N, H, W, C):  ", wrong.mean(dim=(0, 2, 3)).cpu().numpy().round(3), "- and no error")
+print("torch.channels_last: shape", tuple(square.contiguous(memory_format=torch.channels_last).shape),
+      " same result:", torch.allclose(stored_nhwc, right, atol=1e-5))
+# --8<-- [end:same_size]
+wrong_mean_gap = (wrong.mean(dim=(0, 2, 3)) - bn.bias).abs().max().item()
+right_mean_gap = (right.mean(dim=(0, 2, 3)) - bn.bias).abs().max().item()
+memory_format_same = torch.allclose(stored_nhwc, right, atol=1e-5)
+
+# %% [markdown]
+# After a fully connected layer the input is (N, F): `BatchNorm1d` takes one mean and one
+# variance per feature, over the batch only. A bias in the layer before BN is cancelled by
+# the mean subtraction. And in train mode a sample's output depends on its batch-mates:
+# the noise that makes BN act as a mild regulariser.
+
+# %%
+# --8<-- [start:fc]
+linear = nn.Linear(6, 4).to(device)
+bn_fc = nn.BatchNorm1d(4).to(device)
+batch = torch.randn(16, 6, device=device)  # (N, F)
+with torch.no_grad():
+    out_fc = bn_fc(linear(batch))
+    without_bias = bn_fc(linear(batch) - linear.bias)  # the same layer with its bias removed
+    other_mates = bn_fc(linear(torch.cat([batch[:1], torch.randn(15, 6, device=device)])))
+print("running_mean:", tuple(bn_fc.running_mean.shape), "- one per feature, over N only")
+print("mean per feature after BN:", out_fc.mean(0).cpu().numpy().round(3))
+print(f"the linear layer's bias changes the output by {(out_fc - without_bias).abs().max().item():.1e}")
+noise = (out_fc[0] - other_mates[0]).abs().max().item()
+print(f"sample 0 with other batch-mates: its output moves by up to {noise:.2f}")
+# --8<-- [end:fc]
+bias_effect = (out_fc - without_bias).abs().max().item()
 
 # %%
 numbers = {
@@ -119,6 +209,17 @@ numbers = {
     "max_diff": f"{max_diff:.1e}",
     "swap_diff": f"{swap_diff:.1e}",
     "layout_error": layout_error,
+    "skew_before": f"{skewness(relu_channel):.3f}",
+    "skew_after": f"{skewness(relu_normalised):.3f}",
+    "mean_after": f"{relu_normalised.mean().item():.3f}",
+    "var_after": f"{relu_normalised.var(unbiased=False).item():.3f}",
+    "pile": f"{pile:.3f}",
+    "share_in_pile": f"{share_in_pile:.1%}",
+    "wrong_mean_gap": f"{wrong_mean_gap:.2f}",
+    "right_mean_gap": f"{right_mean_gap:.1e}",
+    "memory_format_same": memory_format_same,
+    "bias_effect": f"{bias_effect:.1e}",
+    "batch_mates_noise": f"{noise:.2f}",
 }
 (OUT / "numbers.json").write_text(json.dumps(numbers, indent=1))
 print(numbers)

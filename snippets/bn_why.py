@@ -3,7 +3,7 @@
 A stack of eight tanh layers whose pre-activations are too wide and off-centre
 spends most of its units where tanh is flat: there its derivative is close to
 0, and little gradient passes. Normalising each pre-activation over the batch
-keeps it near N(0, 1), where most values fall in tanh's steep middle. The
+gives it mean 0 and variance 1, where most values fall in tanh's steep middle. The
 affine step y = γ·x̂ + β can undo the normalisation exactly (γ = sqrt(var + eps),
 β = mean), so adding BN never takes away what the layer could represent.
 """
@@ -120,11 +120,13 @@ fig.savefig(OUT / "saturation.svg")
 
 # %% [markdown]
 # After normalisation most values sit where tanh is nearly a straight line. How straight:
-# the R² of the best straight-line fit of tanh(γ·x̂) on x̂, for x̂ ~ N(0, 1).
+# the R² of the best straight-line fit of tanh(γ·x̂) on x̂, where x̂ are the normalised
+# pre-activations of layer 1 from above (mean 0 and variance 1 per unit; BN does not make
+# them normal, it only shifts and scales them).
 
 # %%
 # --8<-- [start:linear_part]
-x_hat = torch.randn(100_000, device=device)
+x_hat = zs_bn[0].flatten()
 r2 = {}
 for gamma in (1.0, 2.0, 3.0):
     r = torch.corrcoef(torch.stack([x_hat, torch.tanh(gamma * x_hat)]))[0, 1]
@@ -133,19 +135,45 @@ for gamma in (1.0, 2.0, 3.0):
 # --8<-- [end:linear_part]
 
 # %% [markdown]
+# With ReLU after BN, β sets the threshold: a unit is active where γ·x̂ + β > 0. With
+# β = 0 about half the units fire whatever the layer before does; β moves that share.
+
+# %%
+# --8<-- [start:relu_shift]
+active = {}
+for beta in (-1.0, 0.0, 1.0):
+    active[beta] = (torch.relu(x_hat + beta) > 0).float().mean().item()  # gamma = 1
+    print(f"beta = {beta:+.0f}: share of units that ReLU lets through = {active[beta]:.2f}")
+# --8<-- [end:relu_shift]
+
+# %% [markdown]
 # The affine step can give back the input exactly: with γ = sqrt(var + eps) and β = mean
-# (the batch's biased variance and mean, per feature), BN in train mode is the identity.
+# of this batch (biased variance, per feature), BN in train mode is the identity on this
+# batch. On another batch it is not, because train mode uses that batch's statistics. In
+# eval mode, γ = sqrt(running_var + eps) and β = running_mean make it the identity for
+# every input.
 
 # %%
 # --8<-- [start:identity]
 bn = nn.BatchNorm1d(3).to(device)
-z = torch.randn(64, 3, device=device) * torch.tensor([5.0, 0.2, 1.0], device=device) + 7.0
+spread = torch.tensor([5.0, 0.2, 1.0], device=device)
+z = torch.randn(64, 3, device=device) * spread + 7.0
 with torch.no_grad():
     bn.weight.copy_(torch.sqrt(z.var(0, unbiased=False) + bn.eps))  # gamma
     bn.bias.copy_(z.mean(0))  # beta
     restored = bn(z)
+    z_other = torch.randn(64, 3, device=device) * spread + 7.0  # another batch, same source
+    restored_other = bn(z_other)
+    bn.eval()
+    bn.weight.copy_(torch.sqrt(bn.running_var + bn.eps))
+    bn.bias.copy_(bn.running_mean)
+    restored_eval = bn(z_other)
 identity_diff = (restored - z).abs().max().item()
-print(f"max |BN(z) - z| with gamma = sqrt(var + eps), beta = mean: {identity_diff:.1e}")
+other_diff = (restored_other - z_other).abs().max().item()
+eval_diff = (restored_eval - z_other).abs().max().item()
+print(f"train mode, the batch gamma and beta came from: max |BN(z) - z| = {identity_diff:.1e}")
+print(f"train mode, another batch:                      max |BN(z) - z| = {other_diff:.2f}")
+print(f"eval mode, gamma and beta from the running statistics: {eval_diff:.1e}")
 # --8<-- [end:identity]
 
 # %%
@@ -164,6 +192,11 @@ numbers = {
     "r2_gamma1": f"{r2[1.0]:.3f}",
     "r2_gamma3": f"{r2[3.0]:.3f}",
     "identity_diff": f"{identity_diff:.1e}",
+    "identity_other_diff": f"{other_diff:.2f}",
+    "identity_eval_diff": f"{eval_diff:.1e}",
+    "active_beta_minus": f"{active[-1.0]:.2f}",
+    "active_beta_zero": f"{active[0.0]:.2f}",
+    "active_beta_plus": f"{active[1.0]:.2f}",
 }
 (OUT / "numbers.json").write_text(json.dumps(numbers, indent=1))
 print(numbers)

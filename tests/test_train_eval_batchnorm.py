@@ -64,8 +64,52 @@ def test_eval_is_not_no_grad(numbers):
 def test_why_and_scale_shift(numbers):
     n = numbers["bn_why"]
     assert float(n["share_bn"].rstrip("%")) < float(n["share_plain_min"].rstrip("%"))
-    assert float(n["identity_diff"]) < 1e-4
+    assert float(n["identity_diff"]) < 1e-4  # the batch gamma and beta came from: restored
+    assert float(n["identity_other_diff"]) > 0.1  # another batch in train mode: not restored
+    assert float(n["identity_eval_diff"]) < 1e-4  # eval mode with the running statistics: restored
     assert float(n["r2_gamma1"]) > float(n["r2_gamma3"])
+    beta_minus, beta_zero, beta_plus = (float(n[f"active_beta_{k}"]) for k in ("minus", "zero", "plus"))
+    assert beta_minus < 0.3 < beta_zero < 0.7 < beta_plus  # beta moves ReLU's threshold
+    assert abs(beta_zero - 0.5) < 0.05
+
+
+def test_bn_keeps_the_shape(numbers):
+    n = numbers["bn_per_channel"]
+    assert abs(float(n["mean_after"])) < 1e-3 and abs(float(n["var_after"]) - 1) < 1e-3
+    assert float(n["skew_before"]) > 1  # a skewed channel, far from normal (skewness 0)
+    assert float(n["skew_after"]) == pytest.approx(float(n["skew_before"]), abs=1e-2)
+    assert 40 < float(n["share_in_pile"].rstrip("%")) < 60 and float(n["pile"]) < 0
+
+
+def test_channels_last_layout(numbers):
+    n = numbers["bn_per_channel"]
+    assert n["layout_error"].startswith("running_mean should contain")  # H != C: an error
+    assert float(n["right_mean_gap"]) < 1e-4
+    assert float(n["wrong_mean_gap"]) > 0.1  # H == C: no error, wrong axis
+    assert n["memory_format_same"] is True  # torch.channels_last is only a memory format
+
+
+def test_bn_after_a_linear_layer(numbers):
+    n = numbers["bn_per_channel"]
+    assert float(n["bias_effect"]) < 1e-4  # the bias before BN is cancelled
+    assert float(n["batch_mates_noise"]) > 0.05  # train mode: the output depends on the batch
+
+
+def test_convergence_with_and_without_bn(numbers):
+    final = numbers["bn_convergence"]["final"]
+    for lr in ("0.1", "1.0"):
+        assert max(final[f"{lr}_bn"]) < 0.8 * min(final[f"{lr}_plain"]), lr  # every seed, with margin
+    assert min(final["0.1_plain"]) > 0.6  # without BN at the small rate: still near ln 2
+    assert all(0.15 < v < 0.45 for lr in ("0.1", "1.0") for v in final[f"{lr}_bn"])  # "about 0.3"
+
+
+def test_d2l_conventions(numbers):
+    n = numbers["bn_d2l"]
+    assert float(n["mean_gap"]) < 1e-5  # d2l's momentum 0.9 = PyTorch's momentum 0.1
+    for key in ("var_ratio_min", "var_ratio_max"):
+        assert float(n[key]) == pytest.approx(8 / 7, abs=1e-3)  # unbiased / biased update
+    assert (n["train_no_grad_d2l_batch"], n["train_no_grad_torch_batch"]) == (False, True)
+    assert (n["eval_grad_d2l_batch"], n["eval_grad_torch_batch"]) == (True, False)
 
 
 def test_two_optimizers(numbers):
