@@ -4,7 +4,8 @@
 2. The output of a strided, padded convolution in three notations.
 3. Three stacked 3×3 layers against one 7×7 layer: parameters and receptive field.
 4. VGG-19 (configuration E): its weight layers and parameters.
-5. VGG-16 fed a 448×448 image: where it breaks, and what fc6 would then need.
+5. VGG-16 fed a 448×448 image: where it breaks, what fc6 would then need, and
+   how torchvision's adaptive pooling avoids the break.
 """
 
 # %% [markdown]
@@ -151,10 +152,18 @@ except RuntimeError as error:
     fc_error = str(error)
     print(f"{type(error).__name__}: {fc_error}")
 print(f"fc6 would need ({inputs:,} + 1)·4096 = {(inputs + 1) * 4096:,} params")
+
+# torchvision's vgg16 puts AdaptiveAvgPool2d((7, 7)) before fc6: it averages
+# maps of any size down to 7×7, so fc6 always gets 512·7·7 inputs
+to_7x7 = nn.AdaptiveAvgPool2d((7, 7))
+with torch.device("meta"):
+    pooled = to_7x7(features)
+print("after AdaptiveAvgPool2d((7, 7)):", tuple(pooled.shape),
+      f"-> {pooled[0].numel():,} inputs, fc6 takes {fc6.in_features:,}")
 # --8<-- [end:ex5]
 _, c, h, w = features.shape
 numbers.update(ex5_hwc=f"{h}×{w}×{c}", ex5_inputs=f"{inputs:,}", ex5_fc6=f"{(inputs + 1) * 4096:,}",
-               ex5_error=fc_error, ex5_conv_params=f"{n_params(conv_part):,}", ex5_fc6_inputs=f"{fc6.in_features:,}")
+               ex5_error=fc_error, ex5_adaptive_shape=str(tuple(pooled.shape)), ex5_adaptive_inputs=f"{pooled[0].numel():,}", ex5_conv_params=f"{n_params(conv_part):,}", ex5_fc6_inputs=f"{fc6.in_features:,}")
 
 # %%
 (OUT / "numbers.json").write_text(json.dumps(numbers, indent=1, ensure_ascii=False))

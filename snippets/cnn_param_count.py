@@ -86,6 +86,27 @@ print(f"Linear(4096, 1000): (4096 + 1)·1000 = {fc_params:,}")
 # --8<-- [end:linear]
 
 # %% [markdown]
+# A 1×1 convolution mixes the maps at each pixel and looks at no neighbours: it is
+# the same fully connected layer (C_in inputs, K outputs) applied at every pixel.
+
+# %%
+# --8<-- [start:one_by_one]
+maps = torch.randn(1, 256, 14, 14, device=device)
+one_by_one = nn.Conv2d(256, 64, kernel_size=1).to(device)
+weights = one_by_one.weight[:, :, 0, 0]  # (64, 256): one row per filter
+pixels = maps.permute(0, 2, 3, 1)  # (1, 14, 14, 256): a vector of 256 per pixel
+by_pixel = (pixels @ weights.T + one_by_one.bias).permute(0, 3, 1, 2)
+with torch.no_grad():
+    by_conv = one_by_one(maps)
+one_by_one_diff = (by_conv - by_pixel).abs().max().item()
+one_by_one_params = sum(p.numel() for p in one_by_one.parameters())
+print(tuple(maps.shape), "->", tuple(by_conv.shape))
+print(f"max |conv − per-pixel linear| = {one_by_one_diff:.1e}")
+print(f"(256·1·1 + 1)·64 = {one_by_one_params:,} parameters; "
+      f"a 3×3 layer would hold {(256 * 3 * 3 + 1) * 64:,}")
+# --8<-- [end:one_by_one]
+
+# %% [markdown]
 # The table for the page (its header in the page's language).
 
 # %%
@@ -111,6 +132,9 @@ keys = {"worked example": "worked", "LeNet-5 C1": "lenet_c1", "VGG-16 conv1_1": 
 numbers = {key: f"{counts[name][0]:,}" for name, key in keys.items()}
 numbers["per_filter_worked"] = f"{3 * 3 * 3 + 1:,}"
 numbers["fc_params"] = f"{fc_params:,}"
+numbers.update(one_by_one_in=str(tuple(maps.shape)), one_by_one_out=str(tuple(by_conv.shape)),
+               one_by_one_diff=f"{one_by_one_diff:.1e}", one_by_one_params=f"{one_by_one_params:,}",
+               three_by_three_params=f"{(256 * 3 * 3 + 1) * 64:,}")
 numbers["stride_params"] = f"{sum(p.numel() for p in layer.parameters()):,}"
 (OUT / "numbers.json").write_text(json.dumps(numbers, indent=1, ensure_ascii=False))
 print(numbers)

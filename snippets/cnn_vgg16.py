@@ -120,6 +120,21 @@ print("layers that hold parameters:", len(with_params))
 # --8<-- [end:count_layers]
 
 # %% [markdown]
+# "Has parameters" is not the rule: a BatchNorm layer after every convolution (as in
+# torchvision's vgg16_bn) adds 13 layers with a scale γ and a shift β per map, and the
+# network is still called VGG-16. On the "meta" device the layers have shapes only.
+
+# %%
+# --8<-- [start:count_bn]
+with torch.device("meta"):
+    bn_layers = [nn.BatchNorm2d(maps) for maps in CONFIG_D if maps != "M"]
+bn_params = sum(n_params(m) for m in bn_layers)
+print(f"BatchNorm layers: {len(bn_layers)}, {bn_params:,} parameters (γ and β)")
+print("layers that would hold parameters:", len(with_params) + len(bn_layers))
+print("weight layers (conv + fc), still:", len(weight_layers))
+# --8<-- [end:count_bn]
+
+# %% [markdown]
 # The totals: convolutions, fully connected layers, all.
 
 # %%
@@ -136,21 +151,27 @@ print(f"float32 weights: {total * 4 / 2**20:.0f} MiB")
 # --8<-- [end:totals]
 
 # %% [markdown]
-# Parameters are not computation: a filter's multiply-adds are counted once
-# for every position it visits.
+# Parameters are not computation. One output value costs one multiply-accumulate
+# (MAC) per weight of its filter, plus one addition for the bias; a filter pays
+# that at every position it visits. A MAC is two floating-point operations.
 
 # %%
 # --8<-- [start:macs]
 macs = {"Conv2d": 0, "Linear": 0}
+bias_adds = 0
 for module, shape in records:
     if isinstance(module, (nn.Conv2d, nn.Linear)):
-        per_output = module.weight[0].numel()  # C_in·n·n (fc: its inputs)
-        outputs = torch.Size(shape[1:]).numel()  # K·H·W (fc: K)
+        per_output = module.weight[0].numel()  # C_in·n·n weights (fc: its inputs)
+        outputs = torch.Size(shape[1:]).numel()  # K·H·W output values (fc: K)
         macs[type(module).__name__] += per_output * outputs
+        bias_adds += outputs  # one bias per output value
 conv_macs, fc_macs = macs["Conv2d"], macs["Linear"]
-print(f"multiply-adds per image: conv {conv_macs / 1e9:.2f} G, "
-      f"fc {fc_macs / 1e9:.2f} G")
-print(f"conv layers: {conv_macs / (conv_macs + fc_macs):.1%} of the work, "
+total_macs = conv_macs + fc_macs
+print(f"MACs per image: conv {conv_macs / 1e9:.2f} G, fc {fc_macs / 1e9:.2f} G, "
+      f"all {total_macs / 1e9:.2f} G")
+print(f"FLOPs ≈ 2 × MACs = {2 * total_macs / 1e9:.1f} G")
+print(f"bias additions: {bias_adds / 1e6:.1f} M ({bias_adds / total_macs:.2%} of the MACs)")
+print(f"conv layers: {conv_macs / total_macs:.1%} of the MACs, "
       f"{conv_total / total:.1%} of the parameters")
 # --8<-- [end:macs]
 
@@ -243,7 +264,13 @@ numbers = {
     "conv_share": f"{conv_total / total:.1%}",
     "conv_gmacs": f"{conv_macs / 1e9:.2f}",
     "fc_gmacs": f"{fc_macs / 1e9:.2f}",
-    "conv_mac_share": f"{conv_macs / (conv_macs + fc_macs):.1%}",
+    "conv_mac_share": f"{conv_macs / total_macs:.1%}",
+    "total_gmacs": f"{total_macs / 1e9:.2f}",
+    "total_gflops": f"{2 * total_macs / 1e9:.1f}",
+    "bias_adds_share": f"{bias_adds / total_macs:.2%}",
+    "n_bn": len(bn_layers),
+    "bn_params": f"{bn_params:,}",
+    "n_with_params_bn": len(with_params) + len(bn_layers),
     "conv1_1_hwc": f"{conv_shapes[0][2]}×{conv_shapes[0][3]}×{conv_shapes[0][1]}",
     "conv1_1_at": f"{conv_shapes[0][1]}@{conv_shapes[0][2]}×{conv_shapes[0][3]}",
     "last_pool_shape": str(tuple(pooled.shape)),

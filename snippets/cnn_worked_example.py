@@ -135,7 +135,7 @@ def output_size(width, kernel, stride, padding):
 
 
 cases = [  # (W, F, S, P)
-    (7, 3, 1, 0), (7, 3, 2, 1), (5, 3, 2, 1), (8, 3, 3, 0), (28, 5, 1, 2),
+    (7, 3, 1, 0), (7, 3, 2, 1), (5, 3, 2, 1), (7, 3, 2, 0), (8, 3, 3, 0), (28, 5, 1, 2),
     (32, 5, 1, 0), (224, 3, 1, 1), (224, 7, 2, 3), (227, 11, 4, 0),
 ]
 formula_rows = []
@@ -165,6 +165,49 @@ for width, kernel, stride, padding, by_formula, torch_size in formula_rows:
     lines.append(f"| {width} | {kernel} | {stride} | {padding} | {ratio:g} | {by_formula} | {torch_size} |")
 (OUT / "output_sizes.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 print("\n".join(lines))
+
+# %% [markdown]
+# Dilation D spreads a kernel's F taps D pixels apart, so it spans D(F − 1) + 1
+# pixels. PyTorch's formula pads P on each side; d2l's counts the padding of both
+# sides together (p), which also allows an odd total, split unevenly. Both forms
+# against nn.Conv2d on a grid of cases, the padding done by F.pad.
+
+# %%
+# --8<-- [start:dilation]
+def output_size_dilated(width, kernel, stride, padding, dilation):
+    """PyTorch's docs: padding on each side, dilation spreads the kernel."""
+    return (width + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def output_size_d2l(width, kernel, stride, total_padding):
+    """d2l: ⌊(n − k + p + s)/s⌋ with p the padding of both sides together."""
+    return (width - kernel + total_padding + stride) // stride
+
+
+grid = [(w, f, s, p, d) for w in (5, 7, 8, 28) for f in (1, 2, 3, 5)
+        for s in (1, 2, 3) for p in range(5) for d in (1, 2, 3)
+        if w + p >= d * (f - 1) + 1]  # the spread kernel must fit
+agree = 0
+for width, kernel, stride, total_padding, dilation in grid:
+    x = torch.zeros(1, 1, width, width, device=device)
+    before = total_padding // 2  # an odd total puts the extra row after
+    padded = F.pad(x, (before, total_padding - before) * 2)  # left, right, top, bottom
+    layer = torch.nn.Conv2d(1, 1, kernel, stride, dilation=dilation).to(device)
+    by_torch = [layer(padded).shape[-1]]
+    span = dilation * (kernel - 1) + 1
+    by_forms = [output_size_d2l(width, span, stride, total_padding)]
+    if total_padding % 2 == 0:  # equal sides: nn.Conv2d pads by itself
+        padding = total_padding // 2
+        layer = torch.nn.Conv2d(1, 1, kernel, stride, padding, dilation).to(device)
+        by_torch.append(layer(x).shape[-1])
+        by_forms.append(output_size_dilated(width, kernel, stride, padding, dilation))
+    agree += len(set(by_torch + by_forms)) == 1
+print(f"{agree} of {len(grid)} cases: both forms equal nn.Conv2d")
+for w, f, s, p, d in ((7, 3, 1, 0, 2), (224, 3, 1, 4, 2), (8, 3, 2, 1, 1)):
+    print(f"W={w:>3} F={f} S={s} D={d}, padding {p} in all: "
+          f"{output_size_d2l(w, d * (f - 1) + 1, s, p)}")
+# --8<-- [end:dilation]
+
 
 # %% [markdown]
 # Deep learning's "convolution" does not flip the kernel: it is a cross-correlation.
@@ -220,6 +263,11 @@ numbers = {
     "max_diff_s2": f"{max_diffs[2, 1]:g}",
     "max_diff_float": f"{float_diff:.1e}",
     "formula_cases": len(cases),
+    "grid_cases": len(grid),
+    "grid_agree": agree,
+    "dilated_7": output_size_d2l(7, 2 * (3 - 1) + 1, 1, 0),
+    "dilated_224": output_size_d2l(224, 2 * (3 - 1) + 1, 1, 4),
+    "odd_padding_8": output_size_d2l(8, 3, 2, 1),
     "unflipped_diff": f"{unflipped_diff:.2f}",
     "flipped_diff": f"{flipped_diff:.1e}",
     "out_s1_values": out_s1.astype(int).tolist(),  # the figure snippet draws these

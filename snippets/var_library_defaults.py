@@ -123,55 +123,31 @@ numbers["torch_one_warning"] = next(m for m in messages if m.startswith("var()")
 numbers["numpy_one_warning"] = next(m for m in messages if m.startswith("Degrees"))
 
 # %% [markdown]
-# BatchNorm in training mode, on the same four numbers as one feature of a batch
-# of four: the output is normalised with the divide-by-n variance 5.25, while
-# running_var moves towards the divide-by-(n − 1) variance 7 (momentum 0.1, from 1).
+# BatchNorm normalises a batch with its divide-by-n variance but feeds the
+# divide-by-(n − 1) one into running_var (chapter 1). With momentum=None (a plain
+# average) one batch makes running_var exactly that unbiased 7, so evaluation mode
+# normalises the very same batch with 7 instead of 5.25: every output shrinks by
+# sqrt((m − 1)/m), here sqrt(3/4). LayerNorm keeps no running statistics and
+# uses the divide-by-n variance.
 
 # %%
 # --8<-- [start:batchnorm]
-bn = nn.BatchNorm1d(num_features=1).to(device)  # training mode, momentum 0.1
-batch = t.view(4, 1)  # 4 samples, 1 feature
+batch = t.view(4, 1)  # the four numbers as one feature of 4 samples: m = 4
+bn = nn.BatchNorm1d(num_features=1, momentum=None).to(device)
 with torch.no_grad():
-    y = bn(batch)
-biased, unbiased = torch.var(t, correction=0), torch.var(t, correction=1)
-by_hand_biased = (batch - t.mean()) / torch.sqrt(biased + bn.eps)
-by_hand_unbiased = (batch - t.mean()) / torch.sqrt(unbiased + bn.eps)
-diff_biased = (y - by_hand_biased).abs().max().item()
-diff_unbiased = (y - by_hand_unbiased).abs().max().item()
-print(f"max |BN output − normalised with /n|     = {diff_biased:.1e}")
-print(f"max |BN output − normalised with /(n−1)| = {diff_unbiased:.3f}")
+    y_train = bn(batch)  # normalised with the batch's variance, divided by m
+    bn.eval()
+    y_eval = bn(batch)  # normalised with running_var
 print(f"running_var = {bn.running_var.item():.4f}")
-print(f"0.9·1 + 0.1·{show(unbiased)} = {0.9 + 0.1 * unbiased.item():.4f}, "
-      f"0.9·1 + 0.1·{show(biased)} = {0.9 + 0.1 * biased.item():.4f}")
-# --8<-- [end:batchnorm]
-numbers.update(bn_diff_biased=f"{diff_biased:.1e}",
-               bn_diff_unbiased=f"{diff_unbiased:.3f}",
-               bn_running_var=f"{bn.running_var.item():.4f}",
-               bn_if_unbiased=f"{0.9 + 0.1 * unbiased.item():.4f}",
-               bn_if_biased=f"{0.9 + 0.1 * biased.item():.4f}")
-
-# %% [markdown]
-# A consequence: with momentum=None (a plain average) one batch makes running_var
-# exactly the unbiased 7, so evaluation mode normalises that very batch with 7
-# instead of 5.25, and every output shrinks by sqrt((m − 1)/m), here sqrt(3/4).
-# LayerNorm keeps no running statistics and uses the divide-by-n variance.
-
-# %%
-# --8<-- [start:consequence]
-bn_average = nn.BatchNorm1d(num_features=1, momentum=None).to(device)
-with torch.no_grad():
-    y_train = bn_average(batch)
-    bn_average.eval()
-    y_eval = bn_average(batch)
-print(f"running_var = {bn_average.running_var.item():.4f}")
 ratio = (y_eval / y_train).flatten().cpu().numpy()
 print(f"eval output / train output = {ratio.round(4)}")
 print(f"sqrt(3/4) = {np.sqrt(3 / 4):.4f}")
+by_hand_biased = (t - t.mean()) / torch.sqrt(torch.var(t, correction=0) + 1e-5)
 layer_norm = F.layer_norm(t, normalized_shape=(4,))
-layer_norm_diff = (layer_norm - by_hand_biased.flatten()).abs().max().item()
+layer_norm_diff = (layer_norm - by_hand_biased).abs().max().item()
 print(f"max |layer_norm − normalised with /n| = {layer_norm_diff:.1e}")
-# --8<-- [end:consequence]
-numbers.update(bn_average_running_var=f"{bn_average.running_var.item():.4f}",
+# --8<-- [end:batchnorm]
+numbers.update(bn_running_var=f"{bn.running_var.item():.4f}",
                eval_over_train=f"{(y_eval / y_train).mean().item():.4f}",
                sqrt_3_4=f"{np.sqrt(3 / 4):.4f}",
                layer_norm_diff=f"{layer_norm_diff:.1e}")

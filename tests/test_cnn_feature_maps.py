@@ -48,6 +48,26 @@ def test_output_size_formula_matches_pytorch(run):
         assert by_formula == by_torch == str((int(width) + 2 * int(padding) - int(kernel)) // int(stride) + 1)
 
 
+def test_dilation_and_d2l_forms_match_conv2d(run):
+    result = numbers(run("cnn_worked_example"))
+    assert result["grid_agree"] == result["grid_cases"] > 500
+    assert (result["dilated_7"], result["dilated_224"], result["odd_padding_8"]) == (3, 224, 4)
+
+
+def test_pooling_is_per_channel_and_has_no_parameters(run):
+    result = numbers(run("cnn_pooling"))
+    assert result["per_channel"] is True and result["n_params"] == 0
+    assert (result["in_shape"], result["out_shape"]) == ("(1, 2, 4, 4)", "(1, 2, 2, 2)")
+    assert (result["size_224"], result["size_7"], result["size_7_ceil"], result["size_112"]) == (112, 3, 4, 56)
+
+
+def test_one_by_one_convolution_is_a_linear_layer_per_pixel(run):
+    result = numbers(run("cnn_param_count"))
+    assert float(result["one_by_one_diff"]) < 1e-5
+    assert (result["one_by_one_params"], result["three_by_three_params"]) == ("16,448", "147,520")
+    assert result["one_by_one_out"] == "(1, 64, 14, 14)"
+
+
 def test_figure_draws_the_worked_example(run):
     figure = run("cnn_demo_figure")
     assert numbers(figure)["output_values"] == numbers(run("cnn_worked_example"))["out_s1_values"]
@@ -75,6 +95,9 @@ def test_vgg16_counts(run):
     assert result["total"] == "138,357,544"  # VGG-16, configuration D
     assert (result["conv_total"], result["fc_total"]) == ("14,714,688", "123,642,856")
     assert (result["n_weight_layers"], result["n_conv"], result["n_fc"], result["n_pool"]) == (16, 13, 3, 5)
+    assert (result["n_bn"], result["bn_params"], result["n_with_params_bn"]) == (13, "8,448", 29)  # vgg16_bn
+    assert (result["total_gmacs"], result["total_gflops"]) == ("15.47", "30.9")  # weights × output positions
+    assert float(result["bias_adds_share"].rstrip("%")) < 1
     rows = table_rows(folder / "vgg16_table.md")
     numbered = [row for row in rows if row[0]]
     assert [int(row[0]) for row in numbered] == list(range(1, 17))
@@ -98,6 +121,7 @@ def test_exercise_answers(run):
     assert (result["ex4_layers"], result["ex4_params"]) == (19, "143,667,240")  # VGG-19
     assert result["ex5_fc6"] == f"{(512 * 14 * 14 + 1) * 4096:,}"
     assert result["ex5_error"].startswith("mat1 and mat2 shapes cannot be multiplied")
+    assert result["ex5_adaptive_shape"] == "(1, 512, 7, 7)" and result["ex5_adaptive_inputs"] == result["ex5_fc6_inputs"]
 
 
 def test_photo_feature_maps(run):

@@ -50,7 +50,10 @@ def test_s_is_biased_low_and_c4_matches(numbers):
 def test_mse_ranking(numbers):
     n = numbers["var_mse"]
     assert n["theory_nm1"] == "8.000" and n["theory_n"] == "5.760" and n["theory_np1"] == "5.333"
-    for size in (2, 5, 10):
+    five = [float(n[f"mse_{label}"]) for label in ("nm1", "n", "np1")]  # n = 5, σ² = 4: the page's one n = 5 table
+    assert five[0] > five[1] > five[2] and close(n["mse_nm1"], 8, 0.2) and close(n["mse_np1"], 5.333, 0.15)
+    assert not any(key.startswith(("mse_5_", "normal_")) for key in n), "n = 5, normal data: simulated once"
+    for size in (2, 10):
         d = [float(n[f"mse_{size}_d{k}"]) for k in (size - 1, size, size + 1)]
         assert d[0] > d[1] > d[2], size
     assert float(n["coin_mse_nm1"]) < float(n["coin_mse_n"])  # light tails: n − 1 wins
@@ -64,8 +67,8 @@ def test_library_defaults(numbers):
                 "torch_var_t", "torch_cov_t"]
     assert all(n[k] == "5.25" for k in biased) and all(n[k] == "7" for k in unbiased)
     assert "correction=1" in n["torch_var_signature"] and "correction=1" in n["torch_std_signature"]
-    assert n["bn_running_var"] == n["bn_if_unbiased"] != n["bn_if_biased"]
-    assert float(n["bn_diff_biased"]) < 1e-5 and n["eval_over_train"] == n["sqrt_3_4"]
+    assert n["bn_running_var"] == "7.0000"  # momentum=None, one batch: the unbiased variance of x
+    assert n["eval_over_train"] == n["sqrt_3_4"] == "0.8660" and float(n["layer_norm_diff"]) < 1e-5
 
 
 def test_exercise_answers(numbers):
