@@ -5,7 +5,7 @@ in the batch is a negative. InfoNCE divides the cosine similarities by a
 temperature τ and asks a softmax over the candidates to pick the positive:
 it is cross-entropy with the positive as the correct class. Below: a tiny
 example of positives and negatives, a vectorised loss that equals a plain
-loop, the loss of random embeddings against log(batch size), and what τ does.
+loop, the loss of random embeddings against ln(batch size), and what τ does.
 """
 
 # %% [markdown]
@@ -137,7 +137,7 @@ numbers["loop_max_diff"] = f"{max_diff:.1e}"
 
 # %% [markdown]
 # Random embeddings: nothing is learned, so the positive is one guess among N.
-# The loss then sits at log N (a little above it when τ is small).
+# The loss then sits at ln N (a little above it when τ is small).
 
 # %%
 # --8<-- [start:random]
@@ -151,7 +151,7 @@ for t in temperatures:
         random_loss[t, n] = torch.stack(draws).mean().item()
 for n in batch_sizes:
     row = "  ".join(f"τ={t}: {random_loss[t, n]:.3f}" for t in temperatures)
-    print(f"N={n:5}  log N = {math.log(n):.3f}  {row}")
+    print(f"N={n:5}  ln N = {math.log(n):.3f}  {row}")
 # --8<-- [end:random]
 for n in batch_sizes:
     numbers[f"log_{n}"] = f"{math.log(n):.3f}"
@@ -184,10 +184,10 @@ for tau in taus:
 
 # %%
 TEXT = {
-    "zh": {"left": "随机嵌入的 InfoNCE 损失", "n": "批大小 N", "loss": "损失", "logn": "log N",
+    "zh": {"left": "随机嵌入的 InfoNCE 损失", "n": "批大小 N", "loss": "损失", "logn": "ln N",
            "right": "温度 τ 对 softmax 的作用（锚点：猫）", "p": "softmax 概率", "tau": "τ",
            "names": ["猫\n（正样本）", "狗\n（难负样本）", "汽车", "树"]},
-    "en": {"left": "InfoNCE of random embeddings", "n": "batch size N", "loss": "loss", "logn": "log N",
+    "en": {"left": "InfoNCE of random embeddings", "n": "batch size N", "loss": "loss", "logn": "ln N",
            "right": "What τ does to the softmax (anchor: cat)", "p": "softmax probability", "tau": "τ",
            "names": ["cat\n(positive)", "dog\n(hard neg.)", "car", "tree"]},
 }[LANG]

@@ -61,7 +61,7 @@ for temperature in (1.0, 0.1, 0.01):
     logits = collapsed @ collapsed.T / temperature
     loss = F.cross_entropy(logits, torch.arange(256, device=device))
     print(f"τ = {temperature:<5} loss = {loss.item():.4f}",
-          f"log 256 = {math.log(256):.4f}")
+          f"ln 256 = {math.log(256):.4f}")
 # --8<-- [end:ex2]
 numbers["ex2_loss"] = f"{loss.item():.4f}"
 numbers["ex2_log256"] = f"{math.log(256):.4f}"

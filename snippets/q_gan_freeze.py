@@ -4,7 +4,8 @@ Each optimizer holds only its own network's parameters, so `opt_G.step()`
 cannot move D. `loss_G.backward()` does fill D's `.grad`, which is why
 `opt_D.zero_grad()` comes before D's own backward. `fake.detach()` keeps D's
 loss out of G's graph. Some orders of the calls fail, with PyTorch's own
-errors; `D.requires_grad_(False)` during G's step only saves work.
+errors, and `retain_graph=True` does not rescue them; `D.requires_grad_(False)`
+during G's step only saves work, and leaves D's BatchNorm buffers free to move.
 """
 
 # %% [markdown]
@@ -143,6 +144,28 @@ except RuntimeError as error:
 numbers["error_second_time"] = second_time
 
 # %% [markdown]
+# The message suggests `retain_graph=True`. In the notes' order (both losses first, then G's
+# step, then D's) that only trades one error for another: `opt_G.step()` rewrites G's weights
+# in place, and D's backward, still running into G's graph, finds them changed.
+
+# %%
+# --8<-- [start:retain_graph]
+fake = G(torch.randn(batch, noise_dim, device=device))
+loss_G = bce(D(fake), ones)
+loss_D = bce(D(real), ones) + bce(D(fake), zeros)  # no detach
+opt_G.zero_grad()
+loss_G.backward(retain_graph=True)  # as the message suggests: G's graph is kept
+opt_G.step()  # rewrites G's weights in place
+opt_D.zero_grad()
+try:
+    loss_D.backward()  # runs on into G's graph, which saved the old weights
+except RuntimeError as error:
+    retained = str(error)
+    print(type(error).__name__ + ":", retained)
+# --8<-- [end:retain_graph]
+numbers["error_retain_graph"] = retained
+
+# %% [markdown]
 # The orders of calls, tried one after another on the same pair of networks. The notes' order (both
 # losses first, then G's zero_grad/backward/step, then D's) works when D's loss
 # uses `fake.detach()`.
@@ -218,6 +241,31 @@ numbers["d_grads_frozen"] = d_grads_frozen
 numbers["flops_free"] = f"{flops_free:,}"
 numbers["flops_frozen"] = f"{flops_frozen:,}"
 numbers["flops_saved_pct"] = f"{100 * (1 - flops_frozen / flops_free):.0f}"
+
+# %% [markdown]
+# `requires_grad_(False)` stops gradients, not the forward pass. A D with a BatchNorm layer, in
+# training mode, still updates its running statistics (buffers, not parameters) during G's step.
+
+# %%
+# --8<-- [start:bn_buffers]
+D_bn = nn.Sequential(nn.Linear(1, 32), nn.BatchNorm1d(32), nn.LeakyReLU(0.2),
+                     nn.Linear(32, 1)).to(device)
+D_bn.requires_grad_(False)  # frozen for G's step
+weights_before = [p.clone() for p in D_bn.parameters()]
+running_mean_before = D_bn[1].running_mean.clone()
+
+loss_G = bce(D_bn(G(z)), ones)  # a forward pass in training mode
+opt_G.zero_grad()
+loss_G.backward()
+opt_G.step()
+
+weights_moved = max((p - p0).abs().max().item() for p, p0 in zip(D_bn.parameters(), weights_before))
+mean_moved = (D_bn[1].running_mean - running_mean_before).abs().max().item()
+print("largest change in D's weights:     ", weights_moved)
+print(f"largest change in D's running_mean: {mean_moved:.4f}")
+# --8<-- [end:bn_buffers]
+numbers["bn_weights_moved"] = f"{weights_moved:g}"
+numbers["bn_running_mean_moved"] = f"{mean_moved:.4f}"
 
 # %% [markdown]
 # The same comparison with a wider D (two hidden layers of 512) and a batch of 1024,

@@ -50,9 +50,9 @@ one, zero = torch.ones_like(d_real), torch.zeros_like(d_real)
 
 adversarial = {
     # original GAN (Goodfellow et al. 2014)
-    "gan_D": bce(d_real, one) + bce(d_fake, zero),  # -log D(x) - log(1 - D(G(z)))
+    "gan_D": bce(d_real, one) + bce(d_fake, zero),  # -ln D(x) - ln(1 - D(G(z)))
     "gan_G_minimax": torch.log(1 - torch.sigmoid(d_fake)).mean(),  # saturates
-    "gan_G_nonsat": bce(d_fake, one),  # -log D(G(z))
+    "gan_G_nonsat": bce(d_fake, one),  # -ln D(G(z))
     # least squares (Mao et al. 2017): targets 1 (real) and 0 (fake), no sigmoid
     "lsgan_D": 0.5 * ((d_real - 1) ** 2).mean() + 0.5 * (d_fake ** 2).mean(),
     "lsgan_G": 0.5 * ((d_fake - 1) ** 2).mean(),
@@ -76,8 +76,8 @@ logit = torch.tensor(-5.0, device=device, requires_grad=True)
 (grad_minimax,) = torch.autograd.grad(torch.log(1 - torch.sigmoid(logit)), logit)
 (grad_nonsat,) = torch.autograd.grad(-torch.log(torch.sigmoid(logit)), logit)
 print(f"D(G(z)) = {torch.sigmoid(logit).item():.4f}")
-print(f"d/dlogit of log(1 - D): {grad_minimax.item():+.4f}  (minimax)")
-print(f"d/dlogit of -log D:     {grad_nonsat.item():+.4f}  (non-saturating)")
+print(f"d/dlogit of ln(1 - D): {grad_minimax.item():+.4f}  (minimax)")
+print(f"d/dlogit of -ln D:     {grad_nonsat.item():+.4f}  (non-saturating)")
 # --8<-- [end:saturation]
 numbers["sat_D"] = f"{torch.sigmoid(logit).item():.4f}"
 numbers["sat_grad_minimax"] = f"{grad_minimax.item():+.4f}"
@@ -86,10 +86,10 @@ numbers["sat_grad_nonsat"] = f"{grad_nonsat.item():+.4f}"
 # %%
 TEXT = {
     "zh": {"loss": "G 的对抗损失", "grad": "梯度的绝对值 |∂损失/∂s|", "x": "D 对生成样本的原始输出 s（logit 或分数）",
-           "minimax": "原始 minimax：log(1 − σ(s))", "nonsat": "非饱和：−log σ(s)",
+           "minimax": "原始 minimax：ln(1 − σ(s))", "nonsat": "非饱和：−ln σ(s)",
            "ls": "最小二乘：½(s − 1)²", "hinge": "hinge：−s"},
     "en": {"loss": "G's adversarial loss", "grad": "absolute gradient |∂loss/∂s|", "x": "D's raw output on a fake (logit or score) s",
-           "minimax": "original minimax: log(1 − σ(s))", "nonsat": "non-saturating: −log σ(s)",
+           "minimax": "original minimax: ln(1 − σ(s))", "nonsat": "non-saturating: −ln σ(s)",
            "ls": "least squares: ½(s − 1)²", "hinge": "hinge: −s"},
 }[LANG]
 s = torch.linspace(-6, 4, 201, requires_grad=True)
@@ -164,16 +164,40 @@ class SmallD(nn.Module):  # a small patch discriminator that returns its feature
 label_ids = torch.randint(0, 4, (1, 32, 32), device=device)
 label = F.one_hot(label_ids, 4).permute(0, 3, 1, 2).float()  # (1, 4, 32, 32)
 real_image = torch.rand(1, 3, 32, 32, device=device)
-fake_image = real_image + 0.2 * torch.randn_like(real_image)
+G = nn.Sequential(nn.Conv2d(4, 16, 3, padding=1), nn.ReLU(),  # a tiny generator: label map -> image
+                  nn.Conv2d(16, 3, 3, padding=1), nn.Sigmoid()).to(device)
 D = SmallD(4 + 3).to(device)
+fake_image = G(label)
 feats_real = D(torch.cat([label, real_image], dim=1))
 feats_fake = D(torch.cat([label, fake_image], dim=1))
-feature_matching = sum(F.l1_loss(f, r.detach())  # real side detached: G only
+feature_matching = sum(F.l1_loss(f, r.detach())  # real features: fixed targets
                        for f, r in zip(feats_fake[:-1], feats_real[:-1]))
 print("features:", [tuple(f.shape) for f in feats_real[:-1]])
 print(f"feature-matching loss = {feature_matching.item():.4f}")
 # --8<-- [end:feature_matching]
 numbers["feature_matching"] = f"{feature_matching.item():.4f}"
+
+# %% [markdown]
+# G's step on this loss. The fake side runs through D's weights, so backward fills D's
+# `.grad` as well; only `opt_G.step()` follows, so only G moves.
+
+# %%
+# --8<-- [start:fm_step]
+opt_G = torch.optim.Adam(G.parameters(), lr=1e-3)  # G's parameters only
+D_before = [p.detach().clone() for p in D.parameters()]
+G_before = [p.detach().clone() for p in G.parameters()]
+opt_G.zero_grad()
+feature_matching.backward()
+D_grad_norm = torch.cat([p.grad.flatten() for p in D.parameters() if p.grad is not None]).norm().item()
+print(f"norm of D's .grad after backward: {D_grad_norm:.4f}")
+opt_G.step()
+for name, net, before in (("D", D, D_before), ("G", G, G_before)):
+    moved = max((p - p0).abs().max().item() for p, p0 in zip(net.parameters(), before))
+    print(f"largest change in {name}'s weights after opt_G.step(): {moved:g}")
+# --8<-- [end:fm_step]
+numbers["fm_d_grad_norm"] = f"{D_grad_norm:.4f}"
+numbers["fm_d_moved"] = f"{max((p - p0).abs().max().item() for p, p0 in zip(D.parameters(), D_before)):g}"
+numbers["fm_g_moved"] = f"{max((p - p0).abs().max().item() for p, p0 in zip(G.parameters(), G_before)):.1e}"
 
 # %% [markdown]
 # The perceptual loss (Johnson et al. 2016) compares the two images inside a fixed,
@@ -207,7 +231,7 @@ positives = anchors + 1.0 * torch.randn(8, 16, device=device)  # row i: anchor i
 temperature = 0.1
 logits = F.normalize(anchors, dim=1) @ F.normalize(positives, dim=1).T / temperature
 info_nce = F.cross_entropy(logits, torch.arange(8, device=device))
-print(f"InfoNCE = {info_nce.item():.4f}; random: ~ log 8 = {math.log(8):.4f}")
+print(f"InfoNCE = {info_nce.item():.4f}; random: ~ ln 8 = {math.log(8):.4f}")
 # --8<-- [end:info_nce]
 numbers["info_nce"] = f"{info_nce.item():.4f}"
 numbers["log8"] = f"{math.log(8):.4f}"

@@ -34,12 +34,15 @@ def test_gan_freeze_facts(run):
     assert numbers["d_grads_frozen"] == 0 and numbers["d_grads_free"] == numbers["d_tensors"]
     assert "backward through the graph a second time" in numbers["error_second_time"]
     assert "modified by an inplace operation" in numbers["error_inplace"]
+    assert "modified by an inplace operation" in numbers["error_retain_graph"]  # retain_graph=True is no cure
     assert numbers["notes_no_detach_is_second_time"] is True
     assert (numbers["order_notes_detach"], numbers["order_notes_no_detach"],
             numbers["order_d_first_stale"], numbers["order_d_first_recompute"]) == (
         "OK", "RuntimeError", "RuntimeError", "OK")
     assert as_float(numbers["flops_frozen"]) < as_float(numbers["flops_free"])
     assert as_float(numbers["wide_flops_saved_pct"]) > 30
+    # a frozen D with BatchNorm: its weights stay put during G's step, its running_mean moves
+    assert numbers["bn_weights_moved"] == "0" and as_float(numbers["bn_running_mean_moved"]) > 1e-3
 
 
 def test_gan_train_reaches_two_ln_two_quickly(run):
@@ -91,6 +94,9 @@ def test_label_map_and_losses(run):
     losses, _, _ = run("q_losses")
     assert (losses["l1_best"], losses["l2_best"]) == ("0.00", "0.30")
     assert abs(as_float(losses["sat_grad_minimax"])) < 0.01 < 0.99 < abs(as_float(losses["sat_grad_nonsat"]))
+    # feature matching: loss_G.backward() fills D's .grad, yet only G moves under opt_G.step()
+    assert as_float(losses["fm_d_grad_norm"]) > 1e-3
+    assert losses["fm_d_moved"] == "0" and as_float(losses["fm_g_moved"]) > 1e-4
 
 
 def test_exercise_answers(run):
