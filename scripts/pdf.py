@@ -5,6 +5,7 @@ one print page, build/print/LANG.html: a cover, a table of contents, then each
 page as a chapter that starts on a new page. Ids get the chapter's name in
 front, so that links between chapters become links inside the document; links
 to pages that are not in the PDF (notebooks, scripts) keep their text only.
+Content tabs print one after the other, each under its label as a heading.
 Chromium prints it with page numbers and an outline (bookmarks) made from the
 headings. Everything is read from local files: no network is needed.
 
@@ -19,6 +20,7 @@ import datetime
 import html
 import io
 import posixpath
+import re
 import subprocess
 import sys
 import time
@@ -42,6 +44,7 @@ EDITIONS = {
            "built": "Built on", "version": "Version"},
 }
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto")  # Debian's fonts-noto-cjk
+HEADING = re.compile(r"^h[1-6]$")
 FOOTER = ('<div style="width:100%;font-size:8px;text-align:center;color:#666">'
           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 
@@ -60,25 +63,39 @@ def _nav(site: Path) -> list[tuple[str, str]]:
     return [(a["href"].strip("./").rstrip("/"), a.get_text(" ", strip=True)) for a in links]
 
 
+def _tabs_as_sections(article: BeautifulSoup) -> None:
+    """Each content tab in turn, under its label as a heading one level below the section's
+    (Material's print style leaves the labels as loose lines, stranded at the foot of a page)."""
+    # From the last set up: the heading found above a set is then never an earlier set's label.
+    for tabs in reversed(article.find_all(class_="tabbed-set")):
+        section = tabs.find_previous(HEADING)
+        level = min(int(section.name[1]) + 1 if section else 2, 6)
+        parts = []
+        for label, block in zip(tabs.select(":scope > .tabbed-labels > label"),
+                                tabs.select(":scope > .tabbed-content > .tabbed-block")):
+            heading = article.new_tag(f"h{level}", attrs={"id": label["for"]})
+            heading.string = label.get_text(" ", strip=True)
+            parts += [heading, *block.contents]
+        tabs.replace_with(*parts)
+
+
 def _chapter(site: Path, folder: str, slugs: set[str]) -> BeautifulSoup:
     """One page's article, with ids prefixed by the chapter and URLs made absolute or internal."""
     page_url = f"/{folder}/" if folder else "/"
-    article = _soup(site / folder / "index.html").select_one("article.md-content__inner")
-    for clutter in article.select(".headerlink, .md-content__button, .md-source-file"):
+    # find_all rather than CSS selectors: soupsieve took half of the time spent here.
+    article = _soup(site / folder / "index.html").find("article", class_="md-content__inner")
+    for clutter in article.find_all(class_=["headerlink", "md-content__button", "md-source-file"]):
         clutter.decompose()
+    _tabs_as_sections(article)
     slug = folder or "home"
-    for element in article.select("[id]"):
+    for element in article.find_all(id=True):
         element["id"] = f"{slug}--{element['id']}"
-    for label in article.select("label[for]"):
-        label["for"] = f"{slug}--{label['for']}"
-    for radio in article.select("input[name]"):
-        radio["name"] = f"{slug}--{radio['name']}"
-    for details in article.select("details"):
+    for details in article.find_all("details"):
         details["open"] = ""  # folded answers print open
-    for image in article.select("img[src]"):
+    for image in article.find_all("img", src=True):
         del image["loading"]  # the print page loads every figure before it prints
         image["src"] = (site / unquote(posixpath.normpath(posixpath.join(page_url, image["src"]))).lstrip("/")).as_uri()
-    for link in article.select("a[href]"):
+    for link in article.find_all("a", href=True):
         url = urlsplit(link["href"])
         if url.scheme or url.netloc:
             continue
@@ -129,13 +146,13 @@ def print_page(lang: str) -> str:
         article = _chapter(site, folder, slugs)
         article.h1.string = label  # the home page's title is the book's; here it is the introduction
         sections = [f'<li><a href="#{h["id"]}">{html.escape(h.get_text(" ", strip=True))}</a></li>'
-                    for h in article.select("h2[id]")]
+                    for h in article.find_all("h2", id=True)]
         contents.append(f'<li><a href="#{slug}">{html.escape(label)}</a><ol>{"".join(sections)}</ol></li>')
         chapters.append(f'<section class="chapter" id="{slug}">{article.decode_contents()}</section>')
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     document = f"""<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(site_name)}</title>
+<html lang="{lang}" dir="ltr"><head><meta charset="utf-8"><title>{html.escape(site_name)}</title>
 {"".join(f'<link rel="stylesheet" href="{href}">' for href in styles)}
 <style>/* CJK_FONT_FACES */</style>
 <script src="{(site / "assets" / "math.js").as_uri()}"></script>
