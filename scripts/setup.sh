@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: fonts-noto-cjk (Chinese in figures and PDFs), chromium (PDFs, browser tests).
+# Debian packages: fonts-noto-cjk (Chinese in figures and PDFs), chromium (PDFs, browser tests),
+# poppler-utils (pdftoppm: the PDF tests look at each page).
 missing=()
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 command -v chromium >/dev/null || missing+=(chromium)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if ((${#missing[@]})); then
   if [ "$(id -u)" != 0 ]; then
     echo "set-up: missing Debian packages: ${missing[*]}; not root, so not installing them." >&2
