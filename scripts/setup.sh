@@ -5,12 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: fonts-noto-cjk (Chinese in figures and PDFs), chromium (PDFs, browser tests),
-# pandoc (EPUBs), epubcheck (validates the EPUBs in the tests; it brings Java).
+# pandoc (EPUBs), epubcheck (validates the EPUBs in the tests; it brings Java), poppler-utils
+# (pdftoppm: the PDF tests look at each page).
 missing=()
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pandoc >/dev/null || missing+=(pandoc)
 [ -f /usr/share/java/epubcheck.jar ] || missing+=(epubcheck)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if ((${#missing[@]})); then
   if [ "$(id -u)" != 0 ]; then
     echo "set-up: missing Debian packages: ${missing[*]}; not root, so not installing them." >&2
