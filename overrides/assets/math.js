@@ -30,6 +30,11 @@
       } catch (error) {
         console.error("KaTeX could not typeset: " + tex + "\n" + error);
       }
+      // A formula wider than the column scrolls sideways (site.css): keyboard users can scroll
+      // it once it takes focus (WCAG 2.1.1), as Material's code blocks do.
+      if (element.tagName === "DIV" && element.scrollWidth > element.clientWidth) {
+        element.tabIndex = 0;
+      }
     }
     document.body.dataset.mathReady = "true";
   }
