@@ -270,8 +270,6 @@ numbers = {
     "finals": ", ".join(f"{value:.2f}" for value in finals),
     "distinct_count": len(distinct),
     "distinct": ", ".join(f"{value:.2f}" for value in distinct),
-    "finals_zh": "、".join(f"{value:.2f}" for value in finals),  # the same lists with Chinese separators
-    "distinct_zh": "、".join(f"{value:.2f}" for value in distinct),
     "best_count": int((finals.round(2) == distinct[0]).sum()),
     "best": f"{finals[best]:.2f}",
     "worst": f"{finals[worst]:.2f}",

@@ -41,7 +41,7 @@ lam_grid = np.linspace(0.01, 10, 99_901)  # step 1e-4
 log_lik = counts.sum() * np.log(lam_grid) - counts.size * lam_grid  # the constant Σ log x_i! dropped
 print(f"closed form {lam_closed_form}, grid maximum {lam_grid[np.argmax(log_lik)]:.4f}")
 # --8<-- [end:poisson]
-numbers.update(poisson_counts=", ".join(map(str, counts)), poisson_counts_zh="、".join(map(str, counts)), poisson_n=counts.size, poisson_sum=int(counts.sum()),
+numbers.update(poisson_counts=", ".join(map(str, counts)), poisson_n=counts.size, poisson_sum=int(counts.sum()),
                poisson_lambda=f"{lam_closed_form:.1f}", poisson_grid=f"{lam_grid[np.argmax(log_lik)]:.4f}")
 
 # %% [markdown]
@@ -130,10 +130,7 @@ print(f"M-step variances {m_step_vars.round(4)}, np.var {np.round(by_numpy, 4)},
 # --8<-- [end:hard]
 numbers.update(hard_var=", ".join(f"{v:.4f}" for v in m_step_vars),
                hard_var_ddof0=", ".join(f"{v:.4f}" for v in by_numpy),
-               hard_var_ddof1=", ".join(f"{v:.4f}" for v in by_numpy_ddof1),
-               hard_var_zh="、".join(f"{v:.4f}" for v in m_step_vars),
-               hard_var_ddof0_zh="、".join(f"{v:.4f}" for v in by_numpy),
-               hard_var_ddof1_zh="、".join(f"{v:.4f}" for v in by_numpy_ddof1))
+               hard_var_ddof1=", ".join(f"{v:.4f}" for v in by_numpy_ddof1))
 
 # %%
 (OUT / "numbers.json").write_text(json.dumps(numbers, indent=1, ensure_ascii=False))
