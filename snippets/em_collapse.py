@@ -109,6 +109,9 @@ with np.errstate(divide="ignore", invalid="ignore"):  # log(0) and 0/0 are the p
 for guard, (history, variances, restarts) in runs.items():
     print(f"{guard:>7}: {len(history)} E-steps, last log L = {history[-1]:.4f}, "
           f"variances = {variances}, restarts = {restarts}")
+floor_history = runs["floor"][0]  # the loop has no convergence test: it stops at the cap of 200 E-steps
+floor_flat_from = np.flatnonzero(np.abs(np.diff(floor_history)) > 1e-9)[-1] + 2  # 1-based E-step
+print(f"  floor: from E-step {floor_flat_from} to E-step {len(floor_history)}, log L changes by less than 1e-9")
 floor_lls = {floor: em(x, "floor", var_floor=floor)[0][-1] for floor in (1e-2, 1e-4, 1e-6, 1e-8)}
 print("final log L for each floor:", {f"{f:.0e}": round(float(ll), 2) for f, ll in floor_lls.items()})
 floor_ll_step = (floor_lls[1e-8] - floor_lls[1e-2]) / 3  # per factor 100; theory: log(100) / 2
@@ -198,6 +201,7 @@ numbers = {
     "floor_ll": f"{runs['floor'][0][-1]:.2f}",
     "floor_ll_step": f"{floor_ll_step:.2f}",
     "floor_steps": len(runs["floor"][0]),
+    "floor_flat_from": int(floor_flat_from),
     "floor_var": f"{runs['floor'][1][1]:.0e}",
     "restart_steps": len(runs["restart"][0]),
     "restarts": runs["restart"][2],

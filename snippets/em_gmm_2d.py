@@ -5,6 +5,8 @@ responsibility-weighted mean and covariance per component in the M-step, with
 a small ridge added to each covariance. Ten random initialisations on the same
 data all climb monotonically, but not all to the same height: EM finds a local
 maximum of the likelihood, and which one depends on where it starts.
+k-means is the limit of EM with hard assignments, run here on the same data,
+and BIC picks the number of components that the likelihood alone cannot.
 """
 
 # %% [markdown]
@@ -26,6 +28,7 @@ matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chin
 
 # %%
 # --8<-- [start:setup]
+import itertools
 import math
 
 import matplotlib.pyplot as plt
@@ -196,6 +199,66 @@ needle_variances = np.linalg.eigvalsh(worst_covs[thinnest])
 print(f"worst run, component {thinnest}: weight {worst_weights[thinnest]:.3f} "
       f"(about {worst_weights[thinnest] * n:.0f} points), variances along its axes {needle_variances.round(4)}")
 
+# %% [markdown]
+# k-means: EM with equal weights and one shared covariance s²I, in the limit s → 0.
+# The responsibilities become 0 or 1 (each point goes to its nearest mean) and the
+# M-step keeps only the means. Started from the best EM run's initial means.
+
+# %%
+# --8<-- [start:kmeans]
+def kmeans(X, means, max_iterations=100):
+    """Lloyd's algorithm; returns the hard labels, the means and the sum of squared distances per step."""
+    inertia = []
+    for _ in range(max_iterations):
+        squared_distances = ((X[:, None] - means[None]) ** 2).sum(axis=2)  # (n, K)
+        hard_labels = squared_distances.argmin(axis=1)  # hard E-step: r_ik = 1 for the nearest mean
+        inertia.append(squared_distances.min(axis=1).sum())
+        new_means = np.array([X[hard_labels == k].mean(axis=0) for k in range(len(means))])  # M-step
+        if np.array_equal(new_means, means):
+            break
+        means = new_means
+    return hard_labels, means, np.array(inertia)
+
+
+hard_labels, kmeans_means, inertia = kmeans(X, runs[best][0][0][1])
+assert (np.diff(inertia) <= 0).all(), "the sum of squared distances increased"
+print(f"k-means: {len(inertia)} steps, sum of squared distances {inertia[0]:.1f} -> {inertia[-1]:.1f}")
+
+hard_share = {}
+for s in (1.0, 0.3, 0.1):  # EM's E-step with equal weights and covariance s² I around the k-means means
+    r, _ = e_step(X, np.full(K, 1 / K), kmeans_means, np.repeat(s**2 * np.eye(2)[None], K, axis=0))
+    hard_share[s] = (r.max(axis=1) > 0.99).mean()
+    print(f"s = {s}: largest responsibility > 0.99 for {hard_share[s]:.0%} of the points, "
+          f"arg max = nearest mean for {(r.argmax(axis=1) == hard_labels).mean():.0%}")
+
+
+def agreement_with_truth(assigned):
+    """Share of points whose cluster matches the true one, under the best relabelling."""
+    return max((np.array(perm)[assigned] == labels).mean() for perm in itertools.permutations(range(K)))
+
+
+em_labels = e_step(X, *runs[best][0][-1])[0].argmax(axis=1)
+print(f"k-means and EM's most responsible component agree on {(hard_labels == em_labels).mean():.1%} of the points; "
+      f"true cluster recovered: EM {agreement_with_truth(em_labels):.1%}, k-means {agreement_with_truth(hard_labels):.1%}")
+# --8<-- [end:kmeans]
+
+# %% [markdown]
+# Choosing K: the maximised log-likelihood keeps rising with K, so it cannot choose.
+# BIC = −2 log L + p log n penalises the p = 6K − 1 free parameters of a 2-D mixture.
+
+# %%
+# --8<-- [start:bic]
+bic_rng = np.random.default_rng(2)
+best_log_lik = {}
+for k in range(1, 8):
+    tries = [fit(X, k, bic_rng, tolerance=1e-4)[1][-1] for _ in range(4)] if k != K else finals  # K: the runs above
+    best_log_lik[k] = max(tries)
+bic = {k: -2 * ll + (6 * k - 1) * np.log(n) for k, ll in best_log_lik.items()}  # weights, means, covariances
+for k in bic:
+    print(f"K = {k}: best log L = {best_log_lik[k]:9.2f}, parameters = {6 * k - 1:2d}, BIC = {bic[k]:8.1f}")
+print("BIC is smallest at K =", min(bic, key=bic.get))
+# --8<-- [end:bic]
+
 # %%
 distinct = np.unique(finals.round(2))[::-1]
 numbers = {
@@ -220,6 +283,19 @@ numbers = {
     "needle_points": f"{worst_weights[thinnest] * n:.0f}",
     "needle_small_var": f"{needle_variances[0]:.4f}",
     "needle_large_var": f"{needle_variances[1]:.2f}",
+    "kmeans_steps": len(inertia),
+    "hard_share_1": f"{hard_share[1.0]:.0%}",
+    "hard_share_03": f"{hard_share[0.3]:.0%}",
+    "hard_share_01": f"{hard_share[0.1]:.0%}",
+    "kmeans_agreement": f"{(hard_labels == em_labels).mean():.1%}",
+    "em_truth": f"{agreement_with_truth(em_labels):.1%}",
+    "kmeans_truth": f"{agreement_with_truth(hard_labels):.1%}",
+    "bic_best_k": min(bic, key=bic.get),
+    "bic_runner_up": sorted(bic, key=bic.get)[1],
+    "bic_margin": f"{sorted(bic.values())[1] - min(bic.values()):.1f}",
 }
+for k in bic:
+    numbers[f"bic_{k}"] = f"{bic[k]:.1f}"
+    numbers[f"bic_loglik_{k}"] = f"{best_log_lik[k]:.1f}"
 (OUT / "numbers.json").write_text(json.dumps(numbers, indent=1, ensure_ascii=False))
 print(numbers)

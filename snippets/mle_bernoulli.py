@@ -3,7 +3,9 @@
 A coin with unknown probability p of heads is tossed n times and shows k heads.
 The likelihood is L(p) = p^k (1 − p)^(n − k). Setting the derivative of its
 logarithm to zero gives p̂ = k/n; a grid search and a gradient-based optimiser
-find the same maximum numerically.
+find the same maximum numerically. The curvature −ℓ''(p̂) gives the standard
+error of p̂ (the Fisher information), checked by simulation, and the binary and
+categorical cross-entropies of torch.nn.functional are negative log-likelihoods.
 """
 
 # %% [markdown]
@@ -28,6 +30,7 @@ matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chin
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 rng = np.random.default_rng(3)
@@ -125,7 +128,50 @@ fig.suptitle(TEXT["title"])
 fig.tight_layout()
 fig.savefig(OUT / "likelihood.svg")
 
+# %% [markdown]
+# The standard error from the curvature: −ℓ''(p̂) = n / (p̂(1 − p̂)) is the observed
+# Fisher information, and 1/√(−ℓ''(p̂)) estimates the spread of p̂ over repeated samples.
+# A simulation checks the spread and the 95 % interval p̂ ± 1.96 SE at n = 20 and n = 2000.
+
 # %%
+# --8<-- [start:fisher]
+observed_information = k / p_closed_form**2 + (n - k) / (1 - p_closed_form) ** 2  # −ℓ''(p̂)
+standard_error = 1 / np.sqrt(observed_information)  # = sqrt(p̂(1 − p̂) / n)
+print(f"-l''(p_hat) = {observed_information:.2f}, standard error 1/sqrt(-l''(p_hat)) = {standard_error:.4f}")
+
+repeats = 100_000
+simulation = {}
+for size in (n, n_many):
+    p_hats = rng.binomial(size, p_true, size=repeats) / size  # the MLE of 100,000 fresh samples
+    fisher_sd = np.sqrt(p_true * (1 - p_true) / size)  # 1/sqrt(I(p)), I(p) = n / (p(1 − p))
+    covered = np.abs(p_hats - p_true) <= 1.96 * np.sqrt(p_hats * (1 - p_hats) / size)
+    simulation[size] = (p_hats.std(), fisher_sd, covered.mean())
+    print(f"n = {size}: sd of p_hat = {p_hats.std():.4f}, 1/sqrt(I(p)) = {fisher_sd:.4f}, "
+          f"p_hat ± 1.96 SE covers p = {p_true} in {covered.mean():.1%} of samples")
+# --8<-- [end:fisher]
+
+# %% [markdown]
+# Cross-entropy is a negative log-likelihood: the binary cross-entropy of the tosses at p
+# is −log L(p) / n, and the categorical cross-entropy of a network's logits is the mean
+# −log of the softmax probability of the right class.
+
+# %%
+# --8<-- [start:cross-entropy]
+heads = torch.tensor(tosses, dtype=torch.float64, device=device)
+for p in (0.3, p_closed_form):
+    bce = F.binary_cross_entropy(torch.full_like(heads, p), heads)  # averaged over the n tosses
+    print(f"p = {p}: binary_cross_entropy = {bce.item():.6f}, -log L(p) / n = {-log_likelihood(p) / n:.6f}")
+
+logits = torch.randn(6, 4, dtype=torch.float64).to(device)  # a classifier's scores: 6 examples, 4 classes
+labels = torch.tensor([0, 3, 1, 1, 2, 0], device=device)
+cross_entropy = F.cross_entropy(logits, labels)
+categorical_nll = -torch.distributions.Categorical(logits=logits).log_prob(labels).mean()
+print(f"cross_entropy = {cross_entropy.item():.6f}, "
+      f"mean -log softmax(logits)[label] = {categorical_nll.item():.6f}")
+# --8<-- [end:cross-entropy]
+
+# %%
+bce_at_p_hat = F.binary_cross_entropy(torch.full_like(heads, p_closed_form), heads).item()
 numbers = {
     "p_true": p_true,
     "n": n,
@@ -140,6 +186,17 @@ numbers = {
     "k_many": f"{k_many:,}",
     "likelihood_many": f"{likelihood_many}",
     "log_likelihood_many": f"{log_likelihood_many:.1f}",
+    "observed_information": f"{observed_information:.2f}",
+    "standard_error": f"{standard_error:.4f}",
+    "repeats": f"{repeats:,}",
+    "bce_p_hat": f"{bce_at_p_hat:.6f}",
+    "neg_ll_over_n": f"{-log_likelihood(p_closed_form) / n:.6f}",
+    "cross_entropy": f"{cross_entropy.item():.6f}",
+    "categorical_nll": f"{categorical_nll.item():.6f}",
 }
+for size, (sd, fisher_sd, coverage) in simulation.items():
+    numbers[f"sim_sd_{size}"] = f"{sd:.4f}"
+    numbers[f"fisher_sd_{size}"] = f"{fisher_sd:.4f}"
+    numbers[f"coverage_{size}"] = f"{coverage:.1%}"
 (OUT / "numbers.json").write_text(json.dumps(numbers, indent=1, ensure_ascii=False))
 print(numbers)

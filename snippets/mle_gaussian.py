@@ -4,6 +4,8 @@ For x_1, …, x_n drawn from N(μ, σ²) the log-likelihood is
 log L(μ, σ²) = −n/2 · log(2πσ²) − Σ(x_i − μ)² / (2σ²). Its two partial
 derivatives vanish at μ̂ = x̄ and σ̂² = Σ(x_i − x̄)²/n: the variance estimate
 divides by n, so it is the biased estimator (its mean is (n − 1)/n · σ²).
+The MLE of σ is √σ̂² (invariance), and the mean squared error of
+torch.nn.functional is the Gaussian negative log-likelihood with σ fixed.
 """
 
 # %% [markdown]
@@ -28,6 +30,7 @@ matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]  # Chin
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 rng = np.random.default_rng(5)
@@ -106,6 +109,38 @@ print(f"mean of var_hat over {repeats:,} samples = {var_hats.mean():.3f}; "
 # --8<-- [end:biased]
 
 # %% [markdown]
+# Invariance: maximising over σ instead of σ² gives √σ̂², and √σ̂² is biased low.
+
+# %%
+# --8<-- [start:invariance]
+sigma_axis = np.linspace(0.5, 5.0, 45_001)  # step 1e-4
+ll_sigma = -n * np.log(sigma_axis) - ((x - mu_hat) ** 2).sum() / (2 * sigma_axis**2)  # log L(x̄, σ) + const
+sigma_grid = sigma_axis[np.argmax(ll_sigma)]
+print(f"grid maximum over sigma: {sigma_grid:.4f}; sqrt(var_hat) = {np.sqrt(var_hat):.4f}")
+sigma_hats = np.sqrt(var_hats)  # the MLE of sigma in each of the samples above
+print(f"mean of sigma_hat over {repeats:,} samples = {sigma_hats.mean():.3f}; sigma = {np.sqrt(var_true)}")
+# --8<-- [end:invariance]
+
+# %% [markdown]
+# Mean squared error is a Gaussian negative log-likelihood with a fixed σ: the two differ
+# by a constant and a factor 1/(2σ²), so their gradients point the same way.
+
+# %%
+# --8<-- [start:mse]
+prediction = torch.full_like(x_t, mu_true, requires_grad=True)  # a model that predicts 5 for every point
+sigma = 1.5  # any fixed noise level
+mse = F.mse_loss(prediction, x_t)
+gaussian_nll = -torch.distributions.Normal(prediction, sigma).log_prob(x_t).mean()
+torch_nll = F.gaussian_nll_loss(prediction, x_t, torch.full_like(x_t, sigma**2), full=True)
+print(f"MSE = {mse.item():.6f}; Gaussian NLL = {gaussian_nll.item():.6f}, gaussian_nll_loss = {torch_nll.item():.6f}, "
+      f"log(2 pi sigma^2)/2 + MSE/(2 sigma^2) = {0.5 * np.log(2 * np.pi * sigma**2) + mse.item() / (2 * sigma**2):.6f}")
+mse_gradient, = torch.autograd.grad(mse, prediction)
+nll_gradient, = torch.autograd.grad(gaussian_nll, prediction)
+gradient_gap = (nll_gradient - mse_gradient / (2 * sigma**2)).abs().max().item()
+print(f"largest |d NLL - d MSE / (2 sigma^2)| over the {n} predictions: {gradient_gap:.1e}")
+# --8<-- [end:mse]
+
+# %% [markdown]
 # The log-likelihood surface over (μ, σ²): one peak, at the closed form.
 
 # %%
@@ -148,6 +183,16 @@ numbers = {
     "repeats": f"{repeats:,}",
     "mean_var_hat": f"{var_hats.mean():.3f}",
     "theory_mean_var_hat": f"{(n - 1) / n * var_true:.3f}",
+    "sigma_hat": f"{np.sqrt(var_hat):.4f}",
+    "sigma_grid": f"{sigma_grid:.4f}",
+    "sigma_true": f"{np.sqrt(var_true):g}",
+    "mean_sigma_hat": f"{sigma_hats.mean():.3f}",
+    "mse_sigma": sigma,
+    "mse": f"{mse.item():.6f}",
+    "gaussian_nll": f"{gaussian_nll.item():.6f}",
+    "torch_nll": f"{torch_nll.item():.6f}",
+    "nll_from_mse": f"{0.5 * np.log(2 * np.pi * sigma**2) + mse.item() / (2 * sigma**2):.6f}",
+    "gradient_gap": f"{gradient_gap:.0e}",
 }
 (OUT / "numbers.json").write_text(json.dumps(numbers, indent=1, ensure_ascii=False))
 print(numbers)
