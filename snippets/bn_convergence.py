@@ -100,11 +100,11 @@ TEXT = {
 def smooth(values, k=10):
     return [sum(values[i - k:i]) / k for i in range(k, len(values) + 1)]
 
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(8.2, 3.4), sharey=True)
 for ax, lr in zip(axes, rates):
     for with_bn, colour in ((False, "C0"), (True, "C1")):
         for i, run in enumerate(curves[lr, with_bn]):
-            ax.plot(range(10, len(run) + 1), smooth(run), color=colour, linewidth=1,
+            ax.plot(range(10, len(run) + 1), smooth(run), color=colour, linewidth=1.3,
                     label=TEXT["bn" if with_bn else "plain"] if i == 0 else None)
     ax.axhline(0.6931, color="grey", linestyle=":", label=TEXT["guess"])
     ax.set(title=TEXT["title"].format(lr=lr), xlabel=TEXT["step"], ylim=(0, 1.5))
