@@ -3,7 +3,7 @@ PY := .venv/bin/python
 READY := .venv/.ready
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build pdf epub bench live live-en clean
+.PHONY: serve test build pdf epub bench live live-en messages clean
 
 serve: build                  ## build both languages, then serve them on http://127.0.0.1:8000
 	$(PY) -m scripts.site_server 8000
@@ -28,6 +28,9 @@ live: $(READY)                ## live-reloading Chinese site while you write
 
 live-en: $(READY)             ## live-reloading English site while you write
 	.venv/bin/mkdocs serve -a 127.0.0.1:8000 -f mkdocs.en.yml
+
+messages: $(READY)            ## add the snippets' new comments and prose to the Chinese catalog, drop obsolete ones
+	$(PY) -m scripts.messages
 
 clean:                        ## remove what builds made (keeps the set-up)
 	rm -rf site build .pytest_cache

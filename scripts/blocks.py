@@ -12,7 +12,8 @@ device, seed, data, helpers), folded, unless the page shows `setup` itself first
 one snippet, in page order after its setup, are a program a reader can paste: this module
 checks that a page shows a snippet's sections in file order, each once, and that no block reads
 a name that no earlier block of the page defines. Output comes from printed.json, which the
-runner writes per section (scripts/cells.py defines how sections and cells line up).
+runner writes per section (scripts/cells.py defines how sections and cells line up). The code
+shown is the snippet in the page's language: its comments translated (scripts/messages.py).
 """
 
 import builtins
@@ -20,7 +21,7 @@ import json
 import re
 import symtable
 
-from scripts import cells
+from scripts import cells, messages
 from scripts.runner import BUILD, SNIPPETS
 
 FENCED_INCLUDE = re.compile(
@@ -95,7 +96,7 @@ def expand(markdown: str, lang: str, page: str) -> str:
             path = SNIPPETS / f"{name}.py"
             if not path.exists():
                 raise ContractError(f"{page}: includes snippets/{name}.py, which does not exist")
-            sources[name] = path.read_text(encoding="utf-8")
+            sources[name] = messages.translated(path.read_text(encoding="utf-8"), lang, f"snippets/{name}.py")
             shown[name], defined[name] = [], set(KNOWN)
         source, order = sources[name], cells.section_names(sources[name], f"snippets/{name}.py")
         if part not in order:

@@ -30,6 +30,9 @@ from pathlib import Path
 import nbformat
 
 CELL_MARKER = re.compile(r"^# %%(.*)$")
+# A line break between two Chinese characters (or full-width punctuation) is no space in Chinese;
+# in HTML it would show as one. Markdown cells join such lines (translations break lines anywhere).
+CJK_BREAK = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\n(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])")
 SECTION_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):([\w-]+)\]\s*$")  # page-section markers
 
 
@@ -102,11 +105,11 @@ def split_cells(text: str, where: str = "snippet") -> list[Cell]:
         if kind == "header":
             doc = ast.get_docstring(ast.parse(source))
             if doc:
-                title, _, rest = doc.partition("\n")
+                title, _, rest = CJK_BREAK.sub("", doc).partition("\n")
                 cells.append(Cell("markdown", f"# {title}\n{rest}".strip(), start))
         elif kind == "markdown":
             text = "\n".join(re.sub(r"^# ?", "", line) for line in lines)
-            cells.append(Cell("markdown", text.strip(), start))
+            cells.append(Cell("markdown", CJK_BREAK.sub("", text).strip(), start))
         elif source.strip():
             sections = line_sections[start - 1:start - 1 + len(lines)]
             cells.append(Cell("code", source, start, _chunks(lines, sections, start)))

@@ -13,6 +13,7 @@ In the offline edition (OFFLINE=true) it gives the pages our own file:// worker 
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,7 @@ from scripts import blocks, cells, outputs, runner  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex" / "dist"
 FILE_WORKER = "assets/file-worker.js"  # overrides/assets/file-worker.js
+EDITION_ONLY = re.compile(r'<p class="(online|offline)-only">.*?</p>\n?', re.DOTALL)
 # Quieter builds: jieba (the search plugin's segmenter) and mkdocs-jupyter log every file they touch.
 logging.getLogger("jieba").setLevel(logging.WARNING)
 logging.getLogger("mkdocs.plugins.mkdocs_jupyter").setLevel(logging.WARNING)
@@ -81,17 +83,21 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    """Figures load when the reader scrolls near them. Notebook pages stay out of search, and
-    their figures get the alt text the pages give them.
+    """Paragraphs marked `{ .online-only }` or `{ .offline-only }` appear in that edition only (the
+    zip cannot link to itself). Figures load when the reader scrolls near them. Notebook pages stay
+    out of search, their figures get the alt text the pages give them, and their Chinese headings get ids.
 
     In search they came before the chapters that explain the same terms, and their code and
     outputs made up two thirds of the index that every page loads; each chapter links its
     notebooks and shows the same code."""
+    edition = "offline" if config.plugins["material/offline"].config.enabled else "online"
+    html = EDITION_ONLY.sub(lambda match: match[0] if match[1] == edition else "", html)
     if not page.file.src_uri.startswith("notebooks/"):
         return html.replace("<img ", '<img loading="lazy" ')
     page.meta["search"] = {"exclude": True}
     alts = outputs.figure_alts(Path(config.docs_dir), config.theme["language"])
-    return outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, alts)
+    html = outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, alts)
+    return outputs.with_heading_ids(html, page.toc)
 
 
 @event_priority(-50)  # after the search plugin writes the index, before the offline plugin copies it

@@ -16,14 +16,16 @@ SITE = ROOT / "build" / "offline" / "site"
 SITE_DIRS = {"mkdocs.yml": SITE, "mkdocs.en.yml": SITE / "en"}  # config -> where the offline build goes
 NAME = "dl-stats-basics-offline"
 ZIP = ROOT / "site" / "downloads" / f"{NAME}.zip"
-LEFT_OUT = {".map"}  # source maps: of no use to a reader
+# Of no use to a reader: source maps, and the 404 pages, which file:// never shows and whose
+# root-absolute links would lead out of the unzipped folder.
+LEFT_OUT = {".map", "404.html"}
 
 
 def pack() -> Path:
     """Zip the offline build, the PDFs and the EPUBs into site/downloads/, under one top folder,
     byte for byte the same from one build to the next (sorted entries, fixed timestamps)."""
     ZIP.parent.mkdir(parents=True, exist_ok=True)
-    files = {p.relative_to(SITE).as_posix(): p for p in SITE.rglob("*") if p.is_file() and p.suffix not in LEFT_OUT}
+    files = {p.relative_to(SITE).as_posix(): p for p in SITE.rglob("*") if p.is_file() and not {p.suffix, p.name} & LEFT_OUT}
     # The PDFs and EPUBs, where the home pages' links expect them, when make build has made them.
     for book in ("pdf", "epub"):
         files.update({f"{book}/{p.name}": p for p in (ROOT / "site" / book).glob(f"*.{book}")})

@@ -4,7 +4,9 @@ For the language being built, every snippet publishes:
     figures/NAME/FILE      each figure it saved (SVG or PNG)
     notebooks/NAME.ipynb   its executed notebook, rendered by mkdocs-jupyter
     snippets/NAME.py       its source, to download
-and its numbers.json fills the placeholders {{ NAME.KEY }} in the pages.
+and its numbers.json fills the placeholders {{ NAME.KEY }} in the pages. In a language other
+than English, the source and the notebook's text cells and comments are the translated ones
+(scripts/messages.py), written to build/translated/LANG/.
 """
 
 import html
@@ -12,7 +14,12 @@ import json
 import re
 from pathlib import Path
 
-from scripts.runner import BUILD, all_snippets
+import nbformat
+
+from scripts import cells, messages
+from scripts.runner import BUILD, ROOT, all_snippets
+
+TRANSLATED = ROOT / "build" / "translated"
 
 FIGURE_SUFFIXES = {".svg", ".png"}
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
@@ -30,14 +37,40 @@ def published_files(lang: str) -> dict[str, Path]:
     files = {}
     for snippet in all_snippets():
         name, folder = snippet.stem, BUILD / snippet.stem / lang
-        files[f"snippets/{name}.py"] = snippet
+        source = messages.translated(snippet.read_text(encoding="utf-8"), lang, f"snippets/{name}.py")
+        files[f"snippets/{name}.py"] = _written(TRANSLATED / lang / "snippets" / f"{name}.py", source) \
+            if lang != messages.SOURCE_LANG else snippet
         for path in sorted(folder.glob("*")):
             if path.suffix in FIGURE_SUFFIXES:
                 files[f"figures/{name}/{path.name}"] = path
         notebook = folder / "notebooks" / f"{name}.ipynb"
+        if notebook.exists() and lang != messages.SOURCE_LANG:
+            notebook = _written(TRANSLATED / lang / "notebooks" / notebook.name, _resourced(notebook, source))
         if notebook.exists():
             files[f"notebooks/{name}.ipynb"] = notebook
     return files
+
+
+def _resourced(notebook: Path, source: str) -> str:
+    """The executed notebook with its cells' text taken from `source`, the translated snippet:
+    markdown cells and code with translated comments; the outputs are the run's."""
+    executed = nbformat.read(notebook, as_version=4)
+    shown = cells.split_cells(source, notebook.stem)
+    kinds = ([cell.kind for cell in shown], [cell.cell_type for cell in executed.cells])
+    if kinds[0] != kinds[1]:
+        raise ValueError(f"snippets/{notebook.stem}.py: its translation has other cells than its notebook; "
+                         "a translation must not add or remove `# %%` cells")
+    for cell, text in zip(executed.cells, shown):
+        cell.source = text.source if text.kind == "markdown" else cells.shown_source(text)
+    return nbformat.writes(executed)
+
+
+def _written(path: Path, text: str) -> Path:
+    """`text` in the file at `path`, written only when it differs (MkDocs and mkdocs-jupyter go by mtime)."""
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
 def numbers(lang: str, name: str) -> dict:
@@ -77,3 +110,25 @@ def with_figure_alts(notebook_html: str, notebook: Path, name: str, alts: dict[s
             if "image/png" in output.get("data", {})]
     described = iter(alts.get(f"figures/{name}/{png.get('figure')}", png.get("alt", "")) for png in pngs)
     return re.sub(re.escape(NBCONVERT_ALT), lambda _: f'alt="{html.escape(next(described, ""))}"', notebook_html)
+
+
+
+EMPTY_HEADING_ID = re.compile(r'(<h[1-6] id=")(">.*?<a class="anchor-link" href="#)(")', re.DOTALL)
+
+
+def with_heading_ids(notebook_html: str, toc) -> str:
+    """mkdocs-jupyter makes a heading's id from its ASCII letters only: a Chinese heading gets an
+    empty id, while the page's contents list (and Material's skip link) call it _1, _2, ...
+    Each heading with an empty id takes, in order, an id of the contents list that no element has."""
+    def flat(items):
+        for item in items:
+            yield item.id
+            yield from flat(item.children)
+
+    unused = iter([anchor for anchor in flat(toc) if f'id="{anchor}"' not in notebook_html])
+
+    def named(match: re.Match) -> str:
+        anchor = next(unused, "")
+        return f"{match[1]}{anchor}{match[2]}{anchor}{match[3]}"
+
+    return EMPTY_HEADING_ID.sub(named, notebook_html)

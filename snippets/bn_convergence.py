@@ -34,8 +34,8 @@ device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
 
 # %% [markdown]
-# The data: 2048 points with 16 features of unequal scale and offset; the label says on
-# which side of a set of parallel stripes (the sign of sin(w·x / 4), w fixed) a point lies.
+# The data: 2048 points with 16 features of unequal scale and offset; the label says which
+# of two kinds of parallel stripes a point lies in (the sign of sin(w·x / 4), w fixed).
 
 # %%
 features = torch.randn(2048, 16) * torch.linspace(0.2, 3.0, 16) + torch.linspace(-2.0, 2.0, 16)

@@ -138,8 +138,9 @@ tiny_out_diff = (out - expected_out).abs().max().item()
 tiny_var_diff = abs(bn.running_var.item() - expected_var.item())
 
 # %% [markdown]
-# The same rule over many batches: the running mean is an exponential moving average that
-# forgets old batches at rate 1 − momentum. Here every batch has mean 3 and variance 4.
+# The same rule over many batches: the running mean is an exponential moving average; each
+# new batch multiplies the weight of all earlier ones by 1 − momentum. Here every batch has
+# mean 3 and variance 4.
 
 # %%
 bn_ema = nn.BatchNorm1d(1).to(device)

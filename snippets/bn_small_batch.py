@@ -2,8 +2,8 @@
 
 A tiny image-to-image network with BatchNorm learns to reproduce photographs
 under varying lighting. Tested on one image at a time, in eval mode it
-normalises with the running statistics it learned, and the colours come back
-right. Left in train mode, BN normalises each channel with that one image's own
+normalises with the running statistics it accumulated in training, and the colours
+come back right. Left in train mode, BN normalises each channel with that one image's own
 mean and variance: the image's overall brightness and tint are removed, and the
 output takes on the average lighting of the training data. With a single value
 per channel, a (1, C, 1, 1) batch, PyTorch refuses to run BN in train mode.

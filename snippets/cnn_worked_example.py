@@ -270,7 +270,7 @@ numbers = {
     "odd_padding_8": output_size_d2l(8, 3, 2, 1),
     "unflipped_diff": f"{unflipped_diff:.2f}",
     "flipped_diff": f"{flipped_diff:.1e}",
-    "out_s1_values": out_s1.astype(int).tolist(),  # the figure snippet draws these
+    "out_s1_values": out_s1.astype(int).tolist(),  # the figure's values (cnn_demo_figure.py computes them itself)
 }
 (OUT / "numbers.json").write_text(json.dumps(numbers, indent=1, ensure_ascii=False))
 print(numbers)

@@ -4,8 +4,9 @@ For x_1, …, x_n drawn from N(μ, σ²) the log-likelihood is
 log L(μ, σ²) = −n/2 · log(2πσ²) − Σ(x_i − μ)² / (2σ²). Its two partial
 derivatives vanish at μ̂ = x̄ and σ̂² = Σ(x_i − x̄)²/n: the variance estimate
 divides by n, so it is the biased estimator (its mean is (n − 1)/n · σ²).
-The MLE of σ is √σ̂² (invariance), and the mean squared error of
-torch.nn.functional is the Gaussian negative log-likelihood with σ fixed.
+The MLE of σ is √σ̂² (invariance), and minimising the mean squared error of
+torch.nn.functional minimises the Gaussian negative log-likelihood with σ fixed
+(the two differ by a positive factor and a constant).
 """
 
 # %% [markdown]

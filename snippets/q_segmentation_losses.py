@@ -4,7 +4,7 @@ A 24×24 label map with a small object (class 1) on background (class 0); the
 object's outline is marked 255, "not labelled", as PASCAL VOC marks the
 borders of its objects. Fixed predictions (per-pixel probabilities written as
 logits) stand in for a network's output, so every number is exact:
-cross-entropy skips the 255 pixels, and with one object pixel for thirty
+cross-entropy skips the 255 pixels, and with 16 object pixels against 540
 background pixels it prefers a prediction that misses the object to one that
 finds it, while Dice and focal loss do not.
 """

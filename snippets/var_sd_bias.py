@@ -1,8 +1,8 @@
 """The sample standard deviation s is biased even though s² is not.
 
 s² = Σ(X_i − X̄)²/(n − 1) has expectation σ², but the square root is concave,
-so E[s] < sqrt(E[s²]) = σ (Jensen's inequality); the gap is exactly Var(s),
-since E[s]² = E[s²] − Var(s). For normal data E[s] = c4(n)·σ with
+so E[s] < sqrt(E[s²]) = σ (Jensen's inequality); the gap between the squares is
+exactly Var(s): σ² − E[s]² = E[s²] − E[s]² = Var(s). For normal data E[s] = c4(n)·σ with
 c4(n) = sqrt(2/(n − 1)) · Γ(n/2) / Γ((n − 1)/2). Monte Carlo with σ = 2 checks
 both, and dividing s by c4(n) gives an unbiased estimate of σ for normal data.
 """

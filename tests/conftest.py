@@ -5,12 +5,13 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from scripts import build, runner
+from scripts import build, offline, runner
 
 # The build runs on this CPU's vector kernels (AVX-512, AVX2, NEON...). PyTorch picks its CPU
 # kernels by ATEN_CPU_CAPABILITY; "default" is the portable set, with other rounding, which
@@ -61,3 +62,29 @@ def kernel_run(request, site):
         return out
 
     return folder
+
+
+@pytest.fixture(scope="session")
+def unzipped(site, tmp_path_factory) -> Path:
+    """The offline edition as a reader unzips it."""
+    folder = tmp_path_factory.mktemp("offline")
+    with zipfile.ZipFile(offline.ZIP) as archive:
+        archive.extractall(folder)
+    return folder / offline.NAME
+
+
+FILE_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Time per test file, set-up of shared fixtures included (charged to the first test using them)."""
+    file = report.nodeid.split("::")[0]
+    FILE_SECONDS[file] = FILE_SECONDS.get(file, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FILE_SECONDS:
+        terminalreporter.section("time by file")
+        for file, seconds in sorted(FILE_SECONDS.items(), key=lambda item: -item[1]):
+            terminalreporter.write_line(f"{seconds:8.1f} s  {file}")
+        terminalreporter.write_line(f"{sum(FILE_SECONDS.values()):8.1f} s  in all")

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from scripts import blocks, cells
+from scripts import blocks, cells, messages
 from scripts.outputs import PAGE_FIGURE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,6 +85,8 @@ def shown_sections(text: str) -> list[tuple[str, str]]:
     return shown
 
 
-def section_code(name: str, part: str) -> str:
-    """What a page shows of a snippet's section (the rule is in scripts/cells.py)."""
-    return cells.section_code((ROOT / "snippets" / f"{name}.py").read_text(encoding="utf-8"), part, name)
+def section_code(name: str, part: str, lang: str) -> str:
+    """What a page in `lang` shows of a snippet's section: the code, its comments in that language
+    (scripts/messages.py); the rule for sections is in scripts/cells.py."""
+    source = (ROOT / "snippets" / f"{name}.py").read_text(encoding="utf-8")
+    return cells.section_code(messages.translated(source, lang, name), part, name)

@@ -9,12 +9,11 @@ set-up installs it: there it fails."""
 
 import os
 import re
-import zipfile
 
 import pytest
 from PIL import Image
 
-from scripts import chromium, offline, runner
+from scripts import chromium, runner
 from scripts.site_server import serve, site_pages
 from tests import markdown_facts as md
 from tests import reader
@@ -191,7 +190,7 @@ def test_copy_buttons_copy_exactly_the_snippet_section_and_no_output(tab, site_u
         code.evaluate(REVEAL)
         code.locator("xpath=..").locator("button.md-code__button[data-md-type=copy]").click()
         copied = tab.evaluate("navigator.clipboard.readText()")
-        assert copied.rstrip("\n") == md.section_code(name, part), f"the copy button of {name}:{part} copied:\n{copied}"
+        assert copied.rstrip("\n") == md.section_code(name, part, lang), f"the copy button of {name}:{part} copied:\n{copied}"
     outputs = tab.locator(".md-content details.output")
     assert outputs.count() > 0 and outputs.locator("button.md-code__button").count() == 0
 
@@ -235,15 +234,6 @@ def test_figures_stay_legible_in_the_dark_palette(browser, site_url, url, tmp_pa
             assert inside[len(inside) // 100] < 90, f"{where}: no dark ink on the backing"
     finally:
         context.close()
-
-
-@pytest.fixture(scope="module")
-def unzipped(site, tmp_path_factory):
-    """The offline edition as a reader unzips it."""
-    folder = tmp_path_factory.mktemp("offline")
-    with zipfile.ZipFile(offline.ZIP) as archive:
-        archive.extractall(folder)
-    return folder / offline.NAME
 
 
 @pytest.fixture

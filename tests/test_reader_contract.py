@@ -66,7 +66,7 @@ def pasted(site, tmp_path_factory):
 @pytest.mark.parametrize("lang, page", PAGES)
 def test_blocks_are_the_setup_then_the_sections_the_page_includes(site, lang, page):
     shown = [(block.snippet, block.code.rstrip("\n")) for block in blocks_of(built(site, lang, page))]
-    expected = [(name, md.section_code(name, part)) for name, part in md.shown_sections(md.source(lang, page))]
+    expected = [(name, md.section_code(name, part, lang)) for name, part in md.shown_sections(md.source(lang, page))]
     assert shown == expected
 
 

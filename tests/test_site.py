@@ -1,5 +1,6 @@
 """Both builds pass --strict; the two languages mirror each other; nothing loads from outside
-the site; every internal link and anchor of the built site resolves; the outline is covered."""
+the site; every internal link and anchor of the built site and of the offline edition resolves;
+the outline is covered."""
 
 import re
 from html.parser import HTMLParser
@@ -118,7 +119,10 @@ def _target_file(site: Path, page: Path, path: str) -> Path:
     return target / "index.html" if target.is_dir() or path.endswith("/") else target
 
 
-def test_every_internal_link_and_anchor_resolves(site):
+@pytest.mark.parametrize("edition", ["site", "unzipped"])
+def test_every_internal_link_and_anchor_resolves(edition, request):
+    """On the site as served, and in the offline edition as unzipped, read from file://."""
+    site = request.getfixturevalue(edition)
     parsed = {page: _parse(page) for page in _html_pages(site)}
     broken = []
     for page, collector in parsed.items():
