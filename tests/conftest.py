@@ -1,17 +1,13 @@
 """Shared fixtures: the built site (both languages), built once per test session, and the two
 kernel sets that every chapter's claims are checked on."""
 
-import os
-import shutil
-import subprocess
-import sys
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from scripts import build, offline, runner
+from tests import paste
 
 # The build runs on this CPU's vector kernels (AVX-512, AVX2, NEON...). PyTorch picks its CPU
 # kernels by ATEN_CPU_CAPABILITY; "default" is the portable set, with other rounding, which
@@ -27,25 +23,21 @@ def site():
     return build.ROOT / "site"
 
 
-def run_by_hand(name: str, workdir: Path) -> subprocess.CompletedProcess:
-    """What a reader does: copy the script somewhere empty and run it with defaults (English labels,
-    ./out), here on PyTorch's portable kernels, one thread as in the runner."""
-    shutil.copy(runner.SNIPPETS / f"{name}.py", workdir)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SNIPPET_")}
-    env.update(OMP_NUM_THREADS="1", MPLBACKEND="Agg", ATEN_CPU_CAPABILITY="default")
-    return subprocess.run([sys.executable, f"{name}.py"], cwd=workdir, env=env,
-                          capture_output=True, text=True, timeout=600)
-
-
 @pytest.fixture(scope="session")
-def standalone_runs(tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
-    """Every snippet run once on its own, in a fresh process from an empty folder, with the portable
-    kernels, as many at a time as there are cores: {name: (the process, its out/ folder)}."""
+def standalone_runs(tmp_path_factory) -> dict[str, tuple[str | None, Path]]:
+    """What a reader does: every snippet run on its own with defaults (English labels, ./out), in
+    a fresh Python from an empty folder (tests/paste.py), here on PyTorch's portable kernels,
+    one thread each as in the runner, as many at a time as there are cores:
+    {name: (its traceback, or None when it ran through, its out/ folder)}."""
     names = [path.stem for path in runner.all_snippets()]
     folders = {name: tmp_path_factory.mktemp(name) for name in names}
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        done = dict(zip(names, pool.map(lambda name: run_by_hand(name, folders[name]), names)))
-    return {name: (done[name], folders[name] / "out") for name in names}
+    probe = {"folder": str(tmp_path_factory.mktemp("probe")), "name": "<probe>",
+             "blocks": ["import torch\nprint(torch.backends.cpu.get_cpu_capability())"]}
+    jobs = [probe] + [{"folder": str(folders[name]), "name": f"{name}.py",
+                       "blocks": [(runner.SNIPPETS / f"{name}.py").read_text(encoding="utf-8")]} for name in names]
+    results = paste.run_jobs(jobs, ATEN_CPU_CAPABILITY="default")
+    assert results[0]["blocks"][0]["stdout"].strip() == "DEFAULT", f"not the portable kernels: {results[0]}"
+    return {name: (result["blocks"][0]["error"], folders[name] / "out") for name, result in zip(names, results[1:])}
 
 
 @pytest.fixture(scope="session", params=KERNELS)
@@ -57,8 +49,8 @@ def kernel_run(request, site):
     runs = request.getfixturevalue("standalone_runs")
 
     def folder(name: str) -> Path:
-        process, out = runs[name]
-        assert process.returncode == 0, f"snippets/{name}.py failed on its own:\n{process.stderr[-3000:]}"
+        error, out = runs[name]
+        assert error is None, f"snippets/{name}.py failed on its own:\n{error[-3000:]}"
         return out
 
     return folder

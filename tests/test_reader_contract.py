@@ -5,21 +5,18 @@ setup block, run in a fresh Python and print exactly that.
 The only normalisation: memory addresses (0x7f…), which differ from one process to the next,
 and the newline at the end of an output, which the page does not show."""
 
+import ast
 import json
-import os
 import re
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from scripts import blocks
 from tests import markdown_facts as md
+from tests import paste
 from tests.shown_blocks import blocks_of, by_snippet
 
-PASTE = Path(__file__).with_name("paste.py")
 PAGES = [(lang, page) for lang in md.DOCS for page in md.pages(lang) if md.shown_sections(md.source(lang, page))]
 ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
 
@@ -32,34 +29,34 @@ def normalised(text: str) -> str:
     return ADDRESS.sub("0x…", text).rstrip("\n")
 
 
-def paste(codes: list[str], folder: Path) -> list[dict]:
-    """The blocks run one after another in a fresh process, in an empty folder, with the runner's
-    thread count so that the numbers agree to the last digit."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SNIPPET_")}
-    env.update(OMP_NUM_THREADS="1", MPLBACKEND="Agg")
-    done = subprocess.run([sys.executable, str(PASTE)], input=json.dumps(codes), cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout)
+def program(group) -> str:
+    """What a group of blocks computes: their code as Python parses it, without comments and
+    docstrings, which differ between the languages' pages and never change what runs."""
+    trees = [ast.parse(block.code) for block in group]
+    for node in (node for tree in trees for node in ast.walk(tree)):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
+                ast.get_docstring(node):
+            node.body = node.body[1:]
+    return "\n".join(ast.dump(tree) for tree in trees)
 
 
 @pytest.fixture(scope="module")
 def pasted(site, tmp_path_factory):
-    """{(lang, page): {snippet: (its blocks, what each printed)}}, each group run in its own process,
-    as many at a time as there are cores. A group whose code is the same, character for character,
-    on both languages' pages runs once: the same code prints the same."""
+    """{(lang, page): {snippet: (its blocks, what each printed)}}. Each group runs in its own fresh
+    Python in an empty folder (tests/paste.py), with the runner's thread count so that the numbers
+    agree to the last digit. Groups that are the same program on both languages' pages (their
+    comments and docstrings aside) run once: the same program prints the same."""
     groups = {(lang, page, name): group for lang, page in PAGES
               for name, group in by_snippet(blocks_of(built(site, lang, page))).items()}
-    programs = sorted({tuple(block.code for block in group) for group in groups.values()})
-
-    def run(codes):
-        return paste(list(codes), tmp_path_factory.mktemp("paste"))
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        printed = dict(zip(programs, pool.map(run, programs)))
+    programs = {}
+    for group in groups.values():
+        programs.setdefault(program(group), [block.code for block in group])
+    jobs = [{"folder": str(tmp_path_factory.mktemp("paste")), "name": "<block {number}>", "blocks": codes}
+            for codes in programs.values()]
+    printed = dict(zip(programs, (result["blocks"] for result in paste.run_jobs(jobs))))
     runs = {}
     for (lang, page, name), group in groups.items():
-        runs.setdefault((lang, page), {})[name] = (group, printed[tuple(block.code for block in group)])
+        runs.setdefault((lang, page), {})[name] = (group, printed[program(group)])
     return runs
 
 
