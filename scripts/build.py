@@ -3,11 +3,9 @@ site/pdf/, the EPUBs in site/epub/, then the offline edition (both languages aga
 file://, with the PDFs and EPUBs) zipped into site/downloads/. Each output is rebuilt only
 when its inputs changed (scripts/stamps.py), so `make serve` on an unchanged tree serves at once.
 
-The order matters: each MkDocs build empties its own site_dir, so building
-Chinese second would delete site/en; the PDFs and EPUBs are made from the two built
-sites, and the zip, which carries them, goes in last. The Chinese build's hook
-runs the stale snippets (both languages at once); the other builds then find
-them fresh.
+The stale snippets run first (both languages at once, scripts/runner.py); then the two
+languages build side by side, one process each. The PDFs and EPUBs are made from the two
+built sites, and the zip, which carries them, goes in last.
 """
 
 import os
@@ -18,23 +16,36 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from scripts import chromium, epub, offline, pdf, stamps
+from scripts import chromium, epub, offline, pdf, runner, stamps
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
 
 
-def mkdocs_build(config: str, site_dir: Path | None = None, **env: str) -> None:
+def mkdocs_builds(site_dirs: dict[str, Path], **env: str) -> None:
+    """Build each config into its site_dir, all at once (one process each). MkDocs empties its
+    site_dir first, so a site that goes inside another's (site/en inside site/) is built in
+    build/staging/ and moved into place when all are done."""
+    if runner.stale_snippets():  # once, before the builds, whose hooks would otherwise all run it
+        subprocess.run([sys.executable, "-m", "scripts.runner"], cwd=ROOT, check=True)
+    staged = {}
+    for config, site_dir in site_dirs.items():
+        if any(other != site_dir and other in site_dir.parents for other in site_dirs.values()):
+            staged[config] = ROOT / "build" / "staging" / config
     # Not --quiet: it hides warnings from the counter that makes --strict fail.
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config]
-    if site_dir:
-        command += ["--site-dir", str(site_dir)]
-    subprocess.run(command, cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}, check=True)
+    builds = [subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config,
+                                "--site-dir", str(staged.get(config, site_dir))],
+                               cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env})
+              for config, site_dir in site_dirs.items()]
+    failed = [build.args for build in builds if build.wait()]
+    if failed:
+        raise subprocess.CalledProcessError(1, failed[0])
+    for config, staging in staged.items():
+        shutil.rmtree(site_dirs[config], ignore_errors=True)
+        staging.rename(site_dirs[config])
 
 
 def build_sites() -> None:
-    for config in CONFIGS:
-        mkdocs_build(config)
+    mkdocs_builds({"mkdocs.yml": ROOT / "site", "mkdocs.en.yml": ROOT / "site" / "en"})
     # Hosts answer every missing URL with the root 404.html. The English one, never served, would
     # link root-absolute to the Chinese pages: without a site_url, MkDocs cannot know the /en/ prefix.
     (ROOT / "site" / "en" / "404.html").unlink()
@@ -66,8 +77,7 @@ def editions_kept():
 
 def build_offline() -> None:
     """Both languages built for file:// into build/offline/site, zipped into site/downloads/."""
-    for config in CONFIGS:
-        mkdocs_build(config, offline.SITE_DIRS[config], OFFLINE="true")
+    mkdocs_builds(offline.SITE_DIRS, OFFLINE="true")
     offline.pack()
 
 

@@ -95,7 +95,8 @@ def _function_docstrings(text: str, lines: list[str]) -> list[Message]:
     return found
 
 
-def extract(text: str) -> list[Message]:
+@lru_cache(maxsize=256)  # a build asks for each snippet's messages several times
+def extract(text: str) -> tuple[Message, ...]:
     """The messages of one snippet, in file order."""
     lines = text.splitlines()
     tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
@@ -142,7 +143,7 @@ def extract(text: str) -> list[Message]:
             close_run()
             run.append(token)
     close_run()
-    return sorted(messages, key=lambda m: m.line)
+    return tuple(sorted(messages, key=lambda m: m.line))
 
 
 def catalog_path(lang: str) -> Path:

@@ -20,6 +20,7 @@ from scripts import cells, messages
 from scripts.runner import BUILD, ROOT, all_snippets
 
 TRANSLATED = ROOT / "build" / "translated"
+PIPELINE = [Path(cells.__file__), Path(messages.__file__), Path(__file__)]  # what a translated notebook is made by
 
 FIGURE_SUFFIXES = {".svg", ".png"}
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
@@ -45,7 +46,10 @@ def published_files(lang: str) -> dict[str, Path]:
                 files[f"figures/{name}/{path.name}"] = path
         notebook = folder / "notebooks" / f"{name}.ipynb"
         if notebook.exists() and lang != messages.SOURCE_LANG:
-            notebook = _written(TRANSLATED / lang / "notebooks" / notebook.name, _resourced(notebook, source))
+            translated = TRANSLATED / lang / "notebooks" / notebook.name
+            if not _newer(translated, notebook, snippet, messages.catalog_path(lang), *PIPELINE):
+                _written(translated, _resourced(notebook, source))
+            notebook = translated
         if notebook.exists():
             files[f"notebooks/{name}.ipynb"] = notebook
     return files
@@ -63,6 +67,11 @@ def _resourced(notebook: Path, source: str) -> str:
     for cell, text in zip(executed.cells, shown):
         cell.source = text.source if text.kind == "markdown" else cells.shown_source(text)
     return nbformat.writes(executed)
+
+
+def _newer(output: Path, *inputs: Path) -> bool:
+    """Whether `output` exists and was written after every input last changed."""
+    return output.exists() and output.stat().st_mtime_ns > max(path.stat().st_mtime_ns for path in inputs)
 
 
 def _written(path: Path, text: str) -> Path:
