@@ -69,6 +69,7 @@ def on_files(files, config):
             files.append(File(site_path, src_dir, config.site_dir, config.use_directory_urls))
         else:
             files.append(File.generated(config, site_path, abs_src_path=str(path)))
+    outputs.drop_outdated_pages(files, lang)  # only dirty builds (make live) keep built pages around
     return files
 
 

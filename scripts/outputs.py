@@ -24,6 +24,8 @@ PIPELINE = [Path(cells.__file__), Path(messages.__file__), Path(__file__)]  # wh
 
 FIGURE_SUFFIXES = {".svg", ".png"}
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
+# What ties a page to snippet NAME: an include, a number, a figure, a table, a link
+USES_SNIPPET = re.compile(r"snippets/(\w+)\.py|\{\{\s*(\w+)\.|figures/(\w+)/|build/snippets/(\w+)/|notebooks/(\w+)\.ipynb")
 # ![alt](figures/NAME/FILE) in a page; the alt text may hold brackets one level deep: "E[s] against n"
 PAGE_FIGURE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\((figures/[^)\s]+)\)")
 NBCONVERT_ALT = 'alt="No description has been provided for this image"'  # nbconvert's, for every notebook PNG
@@ -75,10 +77,13 @@ def _newer(output: Path, *inputs: Path) -> bool:
 
 
 def _written(path: Path, text: str) -> Path:
-    """`text` in the file at `path`, written only when it differs (MkDocs and mkdocs-jupyter go by mtime)."""
+    """`text` in the file at `path`, written only when it differs (MkDocs and mkdocs-jupyter go by
+    mtime), and marked as made now either way (_newer)."""
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    else:
+        path.touch()
     return path
 
 
@@ -141,3 +146,22 @@ def with_heading_ids(notebook_html: str, toc) -> str:
         return f"{match[1]}{anchor}{match[2]}{anchor}{match[3]}"
 
     return EMPTY_HEADING_ID.sub(named, notebook_html)
+
+
+def drop_outdated_pages(files, lang: str) -> list[str]:
+    """For MkDocs' dirty builds (make live), which rebuild only the pages whose source is newer
+    than their HTML: remove the HTML of each page that shows a snippet whose outputs, source or
+    translation changed since the page was built, so that it is rebuilt too. Returns those pages."""
+    dropped = []
+    for file in files.documentation_pages():
+        built = Path(file.abs_dest_path)
+        if not built.exists():
+            continue
+        names = {name for match in USES_SNIPPET.findall(Path(file.abs_src_path).read_text(encoding="utf-8"))
+                 for name in match if name}
+        inputs = [path for name in names for path in (BUILD / name / "key", ROOT / "snippets" / f"{name}.py")]
+        inputs += [messages.catalog_path(lang)] if lang != messages.SOURCE_LANG else []
+        if any(path.exists() and path.stat().st_mtime_ns > built.stat().st_mtime_ns for path in inputs):
+            built.unlink()
+            dropped.append(file.src_uri)
+    return dropped
