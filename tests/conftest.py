@@ -1,12 +1,16 @@
 """Shared fixtures: the built site (both languages), built once per test session, and the two
 kernel sets that every chapter's claims are checked on."""
 
+import shutil
+import subprocess
+import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from scripts import build, offline, runner
+from scripts import build, epub, offline, pdf, runner, stamps
 from tests import paste
 
 # The build runs on this CPU's vector kernels (AVX-512, AVX2, NEON...). PyTorch picks its CPU
@@ -15,12 +19,36 @@ from tests import paste
 KERNELS = ("native", "default")
 
 
+@dataclass
+class Build:
+    site: Path
+    network_cut: bool  # whether it ran in a network namespace of its own, with no way out
+    log: str  # what it printed: one line per output, saying whether it was made or reused
+
+
 @pytest.fixture(scope="session")
-def site():
-    """Build everything with --strict (running any stale snippet): both languages, the PDFs and
-    the offline edition; return site/."""
-    build.build_all()
-    return build.ROOT / "site"
+def site_build() -> Build:
+    """Build everything with --strict (running any stale snippet): both languages, the PDFs, the
+    EPUBs and the offline edition. Where this machine can cut the network off (unshare -n, as
+    root), the build runs that way, with the PDFs and EPUBs made again from nothing, so that the
+    tests know they need no network."""
+    unshare = shutil.which("unshare")
+    if not unshare or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode:
+        build.build_all()
+        return Build(build.ROOT / "site", False, "")
+    stamps.forget("pdf")
+    for lang in pdf.EDITIONS:
+        (epub.BUILD / f"{lang}.key").unlink(missing_ok=True)
+    done = subprocess.run([unshare, "-n", sys.executable, "-m", "scripts.build"], cwd=build.ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return Build(build.ROOT / "site", True, done.stdout)
+
+
+@pytest.fixture(scope="session")
+def site(site_build) -> Path:
+    """site/, built (site_build)."""
+    return site_build.site
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ page ends with a heading, and text prints at full size."""
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -112,13 +111,10 @@ def test_chapters_carry_their_figures(edition):
         assert drawn == wanted, f"{lang} {page_file}: the figures in the PDF differ from the page's"
 
 
-def test_pdfs_build_with_the_network_cut_off(site):
-    unshare = shutil.which("unshare")
-    if not unshare or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode:
+def test_pdfs_build_with_the_network_cut_off(site_build):
+    if not site_build.network_cut:
         pytest.skip("cannot make a network namespace here (unshare -n needs root); offline build not checked")
-    done = subprocess.run([unshare, "-n", sys.executable, "-m", "scripts.pdf"], cwd=pdf.ROOT,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert "PDFs: printed" in site_build.log, site_build.log
 
 
 def test_links_inside_the_document_lead_somewhere(edition):
