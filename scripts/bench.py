@@ -5,7 +5,9 @@ snippet outputs, no notebook cache), a warm build after a prose-only edit, a
 build that skips the snippet stage (SNIPPETS=skip), a build after editing one
 snippet, the snippets' own compute time from the cold run (CPU seconds), the time to
 print both PDFs from the built site, and a whole `make build` when nothing changed. Then the bytes a first visit transfers for
-the heaviest page of the built site, by kind (scripts/page_weight.py).
+the heaviest page of the built site, by kind (scripts/page_weight.py), and Lighthouse's scores
+and timings for every chapter of both languages and one notebook page, on a phone and on a
+desktop (scripts/lighthouse.py).
 """
 
 import json
@@ -16,7 +18,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from scripts import build, chromium, page_weight, pdf, runner
+from scripts import build, chromium, lighthouse, page_weight, pdf, runner
 
 PROSE_PAGE = build.ROOT / "docs" / "en" / "index.md"
 WEIGHT_TARGET_KB = 1500
@@ -89,6 +91,7 @@ def main() -> None:
     for label, value, count in rows:
         print(f"{label:<44} {value:>8}  {count}")
     print_page_weight()
+    print_lighthouse()
 
 
 def print_page_weight() -> None:
@@ -106,6 +109,14 @@ def print_page_weight() -> None:
     print(f"\n{title:<44} {'kB':>8}  share")
     for label, value, share in rows:
         print(f"{label:<44} {value:>8}  {share}")
+
+
+def print_lighthouse() -> None:
+    if not lighthouse.available():
+        print("\nLighthouse skipped: it needs Chromium (Debian's chromium) and node_modules (npm ci)")
+        return
+    print("\nLighthouse: mobile = its default phone (slow 4G, CPU slowed 4x, simulated); desktop = its desktop preset")
+    lighthouse.print_table()
 
 
 if __name__ == "__main__":
