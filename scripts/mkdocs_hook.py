@@ -1,10 +1,10 @@
 """The thin layer between MkDocs and the pipeline in scripts/ (named under `hooks:` in mkdocs.yml).
 
 Before each build it runs the stale snippets; it adds their figures, notebooks
-and sources, and the KaTeX files from node_modules, to the site; it fills the
+and sources, and KaTeX's stylesheet and fonts from node_modules, to the site; it fills the
 pages' {{ NAME.KEY }} numbers from the snippets' numbers.json; it turns snippet
-includes into setup, code and output blocks (scripts/blocks.py); it makes figures
-load lazily; it keeps notebook
+includes into setup, code and output blocks (scripts/blocks.py); it typesets the
+math (scripts/math_html.py); it makes figures load lazily; it keeps notebook
 pages out of search and gives their figures the pages' alt text; it writes the
 search index as UTF-8.
 In the offline edition (OFFLINE=true) it gives the pages our own file:// worker shim.
@@ -24,7 +24,7 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by file path; make `scripts` importable
 
-from scripts import blocks, cells, outputs, runner  # noqa: E402
+from scripts import blocks, cells, math_html, outputs, runner  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex" / "dist"
 FILE_WORKER = "assets/file-worker.js"  # overrides/assets/file-worker.js
@@ -54,9 +54,8 @@ def on_pre_build(config):
 def on_files(files, config):
     lang = config.theme["language"]
     extra = dict(outputs.published_files(lang))
-    if not (KATEX / "katex.min.js").exists():
+    if not (KATEX / "katex.min.css").exists():
         raise PluginError(f"KaTeX is missing from {KATEX}: run `make` (set-up runs `npm ci`)")
-    extra["assets/katex/katex.min.js"] = KATEX / "katex.min.js"
     extra["assets/katex/katex.min.css"] = KATEX / "katex.min.css"
     for font in sorted((KATEX / "fonts").glob("*.woff2")):
         extra[f"assets/katex/fonts/{font.name}"] = font
@@ -94,10 +93,21 @@ def on_page_content(html, page, config, files):
     return outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, alts)
 
 
+def on_post_page(output, page, config):
+    """Math typeset by KaTeX (scripts/math_html.py), once the search plugin has indexed the
+    page's TeX, which reads better in the index than KaTeX's text does."""
+    try:
+        return math_html.typeset(output, page.file.src_uri)
+    except math_html.MathError as error:
+        raise PluginError(str(error)) from None
+
+
 @event_priority(-50)  # after the search plugin writes the index, before the offline plugin copies it
 def on_post_build(config):
     """Material writes the search index with each Chinese character escaped (\\u6279, six bytes
-    for three): written again as UTF-8, the Chinese index that every page loads is a third smaller."""
+    for three): written again as UTF-8, the Chinese index that every page loads is a third smaller.
+    The build's KaTeX process, if it started one, ends."""
+    math_html.close()
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.exists():
         data = json.loads(index.read_text(encoding="utf-8"))
