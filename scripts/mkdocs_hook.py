@@ -4,7 +4,8 @@ Before each build it runs the stale snippets; it adds their figures, notebooks
 and sources, and KaTeX's stylesheet and fonts from node_modules, to the site; it fills the
 pages' {{ NAME.KEY }} numbers from the snippets' numbers.json; it turns snippet
 includes into setup, code and output blocks (scripts/blocks.py); it typesets the
-math (scripts/math_html.py); it sizes figures and makes them load lazily; it keeps notebook
+math (scripts/math_html.py); it sizes figures and makes them load lazily; it drops the code
+spans that show nothing (scripts/code_spans.py); it keeps notebook
 pages out of search and gives their figures the pages' alt text; it writes the
 search index as UTF-8.
 In the offline edition (OFFLINE=true) it gives the pages our own file:// worker shim.
@@ -24,7 +25,7 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by file path; make `scripts` importable
 
-from scripts import blocks, cells, figure_size, math_html, outputs, runner  # noqa: E402
+from scripts import blocks, cells, code_spans, figure_size, math_html, outputs, runner  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex" / "dist"
 FILE_WORKER = "assets/file-worker.js"  # overrides/assets/file-worker.js
@@ -81,14 +82,14 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     """Figures carry their width and height (scripts/figure_size.py) and load when the reader
-    scrolls near them. Notebook pages stay out of search, and their figures get the alt text
-    the pages give them.
+    scrolls near them; code blocks lose the spans that show nothing (scripts/code_spans.py).
+    Notebook pages stay out of search, and their figures get the alt text the pages give them.
 
     In search they came before the chapters that explain the same terms, and their code and
     outputs made up two thirds of the index that every page loads; each chapter links its
     notebooks and shows the same code."""
     if not page.file.src_uri.startswith("notebooks/"):
-        html = html.replace("<img ", '<img loading="lazy" ')
+        html = code_spans.trimmed(html.replace("<img ", '<img loading="lazy" '))
     else:
         page.meta["search"] = {"exclude": True}
         alts = outputs.figure_alts(Path(config.docs_dir), config.theme["language"])
