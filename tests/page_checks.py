@@ -76,13 +76,6 @@ def stay_on(page, base: str, outside: list[str]) -> None:
     page.route(re.compile(rf"^(?!{re.escape(base)})"), refuse)
 
 
-def lay_out_every_block(page) -> None:
-    """site.css leaves the blocks of a page that are off screen unrendered (content-visibility:
-    auto) until the reader scrolls near them; axe-core and the width check need all of them
-    rendered, as a reader who scrolls through the page sees them."""
-    page.evaluate("document.querySelectorAll('.md-content__inner > *').forEach(e => { e.style.contentVisibility = 'visible'; })")
-
-
 def with_axe(context):
     """The context, with axe-core loaded into each of its pages."""
     context.add_init_script(path=str(AXE))
@@ -125,7 +118,6 @@ def _start(context, base: str, url: str):
             and result.failed_requests.append(f"{response.url}: HTTP {response.status}"))
     stay_on(page, base, result.outside_requests)
     page.goto(base + url)
-    lay_out_every_block(page)
     result.lang = page.evaluate("document.documentElement.lang")
     result.figures = page.evaluate(FIGURES)
     result.raw_math = page.evaluate(RAW_MATH)

@@ -18,7 +18,7 @@ from scripts import chromium, offline, runner
 from scripts.site_server import serve, site_pages
 from tests import markdown_facts as md
 from tests import reader
-from tests.page_checks import DESKTOP, axe_result, figure_problems, lay_out_every_block, start_axe, visit_all, with_axe
+from tests.page_checks import DESKTOP, axe_result, figure_problems, start_axe, visit_all, with_axe
 
 if not chromium.available():
     NO_CHROMIUM = "no Chromium (Debian's chromium package): the browser tests did not run"
@@ -208,7 +208,6 @@ def test_figures_stay_legible_in_the_dark_palette(browser, site_url, url, tmp_pa
     page = context.new_page()
     try:
         page.goto(site_url + url)
-        lay_out_every_block(page)
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
         # axe-core first, before scrolling sets off the header's cross-fade, which it would measure.
         start_axe(page)
