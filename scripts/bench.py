@@ -6,8 +6,10 @@ build that skips the snippet stage (SNIPPETS=skip), a build after editing one
 snippet, the snippets' own compute time from the cold run (CPU seconds), the time to
 print both PDFs from the built site, a whole `make build` when nothing changed, and make live's
 time from saving a page to serving it (scripts/reload_timer.py). The cold build is compared
-with one in the design before, where each language ran every snippet (SNIPPETS=two-runs). Then the bytes a first visit transfers for
-the heaviest page of the built site, by kind (scripts/page_weight.py).
+with one in the design before, where each language ran every snippet (SNIPPETS=two-runs). Then
+the bytes a first visit transfers for the heaviest page of the built site, by kind
+(scripts/page_weight.py), and Lighthouse's scores and timings for every chapter of both
+languages and one notebook page, on a phone and on a desktop (scripts/lighthouse.py).
 """
 
 import json
@@ -18,7 +20,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from scripts import build, chromium, page_weight, pdf, reload_timer, runner
+from scripts import build, chromium, lighthouse, page_weight, pdf, reload_timer, runner
 
 PROSE_PAGE = build.ROOT / "docs" / "en" / "index.md"
 WEIGHT_TARGET_KB = 1500
@@ -99,6 +101,7 @@ def main() -> None:
     for label, value, count in rows:
         print(f"{label:<48} {value:>8}  {count}")
     print_page_weight()
+    print_lighthouse()
 
 
 def print_page_weight() -> None:
@@ -116,6 +119,14 @@ def print_page_weight() -> None:
     print(f"\n{title:<44} {'kB':>8}  share")
     for label, value, share in rows:
         print(f"{label:<44} {value:>8}  {share}")
+
+
+def print_lighthouse() -> None:
+    if not lighthouse.available():
+        print("\nLighthouse skipped: it needs Chromium (Debian's chromium) and node_modules (npm ci)")
+        return
+    print("\nLighthouse: mobile = its default phone (slow 4G, CPU slowed 4x, simulated); desktop = its desktop preset")
+    lighthouse.print_table()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ links to notebooks and scripts reduced to their text), trimmed here for an e-boo
   folded answers' labels become bold paragraphs (pandoc keeps no class on a paragraph);
 - figures are copied into build/epub/ without the DOCTYPE that matplotlib writes (EPUB 3
   forbids external entities) and with d="" on its empty glyph paths (the schema wants one).
-Pandoc reads arithmatex's \\( \\) and \\[ \\] as TeX and writes MathML (--mathml), which EPUB
+Each formula goes back to the TeX that KaTeX typeset (its MathML's annotation, scripts/math_html.py)
+between \\( \\) or \\[ \\]; pandoc reads it as TeX and writes MathML (--mathml), which EPUB
 readers render without scripts; it splits the book into one file per chapter and writes
 nav.xhtml from the headings (chapters and their sections), whose hidden landmarks it labels in
 English: they are relabelled here. Nothing is fetched: pandoc reads local files only.
@@ -78,6 +79,9 @@ def book_page(lang: str) -> tuple[BeautifulSoup, dict[str, str], list[tuple[Path
             block.insert(0, _bold_paragraph(page, label))
         for tag in tabs.select("input, .tabbed-labels"):
             tag.decompose()
+    for formula in page.select(".arithmatex"):
+        tex = formula.find("annotation", encoding="application/x-tex").get_text()
+        formula.string = f"\\[{tex}\\]" if formula.name == "div" else f"\\({tex}\\)"
     for title in page.select("p.admonition-title, details > summary"):
         title.replace_with(_bold_paragraph(page, title))
     for details in page.select("details"):

@@ -1,10 +1,11 @@
 """The thin layer between MkDocs and the pipeline in scripts/ (named under `hooks:` in mkdocs.yml).
 
 Before each build it runs the stale snippets; it adds their figures, notebooks
-and sources, and the KaTeX files from node_modules, to the site; it fills the
+and sources, and KaTeX's stylesheet and fonts from node_modules, to the site; it fills the
 pages' {{ NAME.KEY }} numbers from the snippets' numbers.json; it turns snippet
-includes into setup, code and output blocks (scripts/blocks.py); it makes figures
-load lazily; it keeps notebook
+includes into setup, code and output blocks (scripts/blocks.py); it typesets the
+math (scripts/math_html.py); it sizes figures and makes them load lazily; it drops the code
+spans that show nothing (scripts/code_spans.py); it keeps notebook
 pages out of search and gives their figures the pages' alt text; it writes the
 search index as UTF-8.
 In the offline edition (OFFLINE=true) it gives the pages our own file:// worker shim.
@@ -25,7 +26,7 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by file path; make `scripts` importable
 
-from scripts import blocks, cells, outputs, runner  # noqa: E402
+from scripts import blocks, cells, code_spans, figure_size, math_html, outputs, runner  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex" / "dist"
 FILE_WORKER = "assets/file-worker.js"  # overrides/assets/file-worker.js
@@ -56,9 +57,8 @@ def on_pre_build(config):
 def on_files(files, config):
     lang = config.theme["language"]
     extra = dict(outputs.published_files(lang))
-    if not (KATEX / "katex.min.js").exists():
+    if not (KATEX / "katex.min.css").exists():
         raise PluginError(f"KaTeX is missing from {KATEX}: run `make` (set-up runs `npm ci`)")
-    extra["assets/katex/katex.min.js"] = KATEX / "katex.min.js"
     extra["assets/katex/katex.min.css"] = KATEX / "katex.min.css"
     for font in sorted((KATEX / "fonts").glob("*.woff2")):
         extra[f"assets/katex/fonts/{font.name}"] = font
@@ -85,8 +85,10 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     """Paragraphs marked `{ .online-only }` or `{ .offline-only }` appear in that edition only (the
-    zip cannot link to itself). Figures load when the reader scrolls near them. Notebook pages stay
-    out of search, their figures get the alt text the pages give them, and their Chinese headings get ids.
+    zip cannot link to itself). Figures carry their width and height (scripts/figure_size.py) and
+    load when the reader scrolls near them; code blocks lose the spans that show nothing
+    (scripts/code_spans.py). Notebook pages stay out of search, their figures get the alt text
+    the pages give them, and their Chinese headings get ids.
 
     In search they came before the chapters that explain the same terms, and their code and
     outputs made up two thirds of the index that every page loads; each chapter links its
@@ -94,17 +96,33 @@ def on_page_content(html, page, config, files):
     edition = "offline" if config.plugins["material/offline"].config.enabled else "online"
     html = EDITION_ONLY.sub(lambda match: match[0] if match[1] == edition else "", html)
     if not page.file.src_uri.startswith("notebooks/"):
-        return html.replace("<img ", '<img loading="lazy" ')
-    page.meta["search"] = {"exclude": True}
-    alts = outputs.figure_alts(Path(config.docs_dir), config.theme["language"])
-    html = outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, alts)
-    return outputs.with_heading_ids(html, page.toc)
+        html = code_spans.trimmed(html.replace("<img ", '<img loading="lazy" '))
+    else:
+        page.meta["search"] = {"exclude": True}
+        alts = outputs.figure_alts(Path(config.docs_dir), config.theme["language"])
+        html = outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, alts)
+        html = outputs.with_heading_ids(html, page.toc)
+    try:
+        return figure_size.sized(html, page.url, lambda uri: getattr(files.get_file_from_path(uri), "abs_src_path", None))
+    except figure_size.FigureSizeError as error:
+        raise PluginError(str(error)) from None
+
+
+def on_post_page(output, page, config):
+    """Math typeset by KaTeX (scripts/math_html.py), once the search plugin has indexed the
+    page's TeX, which reads better in the index than KaTeX's text does."""
+    try:
+        return math_html.typeset(output, page.file.src_uri)
+    except math_html.MathError as error:
+        raise PluginError(str(error)) from None
 
 
 @event_priority(-50)  # after the search plugin writes the index, before the offline plugin copies it
 def on_post_build(config):
     """Material writes the search index with each Chinese character escaped (\\u6279, six bytes
-    for three): written again as UTF-8, the Chinese index that every page loads is a third smaller."""
+    for three): written again as UTF-8, the Chinese index that every page loads is a third smaller.
+    The build's KaTeX process, if it started one, ends."""
+    math_html.close()
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.exists():
         data = json.loads(index.read_text(encoding="utf-8"))

@@ -1,7 +1,7 @@
 """What a reader's browser transfers to show each page of the built site, by kind of file: a
 first visit (empty cache) to the site served on 127.0.0.1 as `make serve` serves it (text
-gzip-compressed, scripts/site_server.py), until the math is typeset and the network is idle,
-so the search index and the math files count where a page loads them. Figures load lazily;
+gzip-compressed, scripts/site_server.py), until the network is idle, so the search index and
+KaTeX's stylesheet and fonts count where a page loads them. Figures load lazily;
 here every one of them is loaded, as for a reader who scrolls to the end. Each page's size before
 compression is kept too.
 
@@ -25,7 +25,7 @@ FETCHED = """() => [...performance.getEntriesByType("navigation"), ...performanc
 
 def kind(path: str, initiator: str) -> str:
     if "/assets/katex/" in path:
-        return "math"  # KaTeX's script, styles and fonts, fetched only by pages with math
+        return "math"  # KaTeX's stylesheet and fonts, fetched only by pages with math
     if path.endswith("/search_index.json"):
         return "search index"
     if "/figures/" in path:
@@ -47,7 +47,6 @@ def measure(site: Path) -> dict[str, Counter]:
             context = browser.new_context()  # an empty cache, as on a first visit
             page = context.new_page()
             page.goto(base + url)
-            page.wait_for_selector("body[data-math-ready]", state="attached")
             page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")  # all figures
             page.wait_for_load_state("networkidle")
             page.wait_for_function("Array.from(document.images).every(image => image.complete)")

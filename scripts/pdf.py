@@ -181,7 +181,8 @@ def print_page(lang: str) -> str:
     nav = [(folder, edition["home"] if not folder else label) for folder, label in _nav(site)]
     slugs = {folder or "home" for folder, _ in nav}
     styles = [(site / link["href"]).resolve().as_uri() for link in home.select("link[rel=stylesheet]")]
-    styles.append((ROOT / "scripts" / "pdf.css").as_uri())
+    # KaTeX's stylesheet draws the math that the build typeset (scripts/math_html.py); the home page has none.
+    styles += [(site / "assets" / "katex" / "katex.min.css").as_uri(), (ROOT / "scripts" / "pdf.css").as_uri()]
 
     chapters, contents = [], []
     for folder, label in nav:
@@ -196,7 +197,6 @@ def print_page(lang: str) -> str:
 <html lang="{lang}" dir="ltr"><head><meta charset="utf-8"><title>{html.escape(site_name)}</title>
 {"".join(f'<link rel="stylesheet" href="{href}">' for href in styles)}
 <style>/* CJK_FONT_FACES */</style>
-<script src="{(site / "assets" / "math.js").as_uri()}"></script>
 </head><body><div class="md-typeset">
 <section class="cover">
   <p class="cover-title">{html.escape(site_name)}</p>
@@ -218,10 +218,9 @@ def _landing_pages(document: bytes) -> dict[str, int]:
 
 
 async def _load(browser, lang: str):
-    """A tab with the print page of `lang`, its math typeset, fonts and figures loaded, in print media."""
+    """A tab with the print page of `lang`, its fonts and figures loaded, in print media."""
     page = await browser.new_page()
     await page.goto((PRINT_DIR / f"{lang}.html").as_uri())
-    await page.wait_for_function("document.body.dataset.mathReady === 'true'")
     await page.evaluate("document.fonts.ready.then(() => true)")  # no text laid out twice
     await page.wait_for_function("Array.from(document.images).every(image => image.complete)")
     broken = await page.evaluate("Array.from(document.images).filter(i => !i.naturalWidth).map(i => i.src)")

@@ -76,11 +76,6 @@ def stay_on(page, base: str, outside: list[str]) -> None:
     page.route(re.compile(rf"^(?!{re.escape(base)})"), refuse)
 
 
-def wait_for_math(page) -> None:
-    """overrides/assets/math.js marks the body once the page's math is typeset (or it has none)."""
-    page.wait_for_selector("body[data-math-ready]", state="attached")
-
-
 def with_axe(context):
     """The context, with axe-core loaded into each of its pages."""
     context.add_init_script(path=str(AXE))
@@ -123,7 +118,6 @@ def _start(context, base: str, url: str):
             and result.failed_requests.append(f"{response.url}: HTTP {response.status}"))
     stay_on(page, base, result.outside_requests)
     page.goto(base + url)
-    wait_for_math(page)
     result.lang = page.evaluate("document.documentElement.lang")
     result.figures = page.evaluate(FIGURES)
     result.raw_math = page.evaluate(RAW_MATH)

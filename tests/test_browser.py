@@ -17,7 +17,7 @@ from scripts import chromium, runner
 from scripts.site_server import serve, site_pages
 from tests import markdown_facts as md
 from tests import reader
-from tests.page_checks import DESKTOP, axe_result, figure_problems, start_axe, visit_all, wait_for_math, with_axe
+from tests.page_checks import DESKTOP, axe_result, figure_problems, start_axe, visit_all, with_axe
 
 if not chromium.available():
     NO_CHROMIUM = "no Chromium (Debian's chromium package): the browser tests did not run"
@@ -207,7 +207,6 @@ def test_figures_stay_legible_in_the_dark_palette(browser, site_url, url, tmp_pa
     page = context.new_page()
     try:
         page.goto(site_url + url)
-        wait_for_math(page)
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
         # axe-core first, before scrolling sets off the header's cross-fade, which it would measure.
         start_axe(page)
@@ -264,7 +263,6 @@ def test_offline_home_page_search_finds_a_chapter(offline_tab, unzipped):
 def test_offline_chapter_shows_math_and_finds_itself_in_english(offline_tab, unzipped):
     chapter = unzipped / "en" / "variance-n-minus-1.html"
     offline_tab.goto(chapter.as_uri())
-    wait_for_math(offline_tab)
     assert offline_tab.locator(".md-content .katex").count() > 0, "no typeset math"
     assert chapter.as_uri() in reader.search(offline_tab, "unbiased estimator")
 

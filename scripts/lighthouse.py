@@ -1,0 +1,90 @@
+"""Lighthouse (pinned in package-lock.json) on the built site, as a reader's phone and desktop meet it.
+
+The site is served as `make serve` serves it (scripts/site_server.py: gzip, 127.0.0.1), and
+Lighthouse opens each page in Debian's Chromium with its default mobile preset (a mid-range
+phone on a slow 4G network, CPU slowed down 4×, simulated) and with its desktop preset. It
+reports, per page and preset: the performance and accessibility scores, Largest Contentful
+Paint, Total Blocking Time, Cumulative Layout Shift and the number of DOM elements.
+
+    python -m scripts.lighthouse [URL ...]   e.g. `mle-em/ en/mle-em/`; by default PAGES
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts import chromium, site_server
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
+CHAPTERS = ("meeting-questions/", "train-eval-batchnorm/", "cnn-feature-maps/", "mle-em/", "variance-n-minus-1/")
+# Every chapter in both languages, and the notebook page whose figures weigh the most.
+PAGES = (*CHAPTERS, *(f"en/{page}" for page in CHAPTERS), "notebooks/q_gan_train/")
+PRESETS = ("mobile", "desktop")
+
+
+@dataclass
+class Report:
+    performance: int  # scores out of 100
+    accessibility: int
+    lcp_s: float
+    tbt_ms: float
+    cls: float
+    dom: int
+
+
+def available() -> bool:
+    return chromium.available() and CLI.exists()
+
+
+def run(url: str, preset: str) -> Report:
+    """One Lighthouse run of `url` with the "mobile" (Lighthouse's default) or "desktop" preset."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.json"
+        command = ["node", str(CLI), url, "--quiet", "--output=json", f"--output-path={report}",
+                   "--only-categories=performance,accessibility", "--no-enable-error-reporting",
+                   "--chrome-flags=" + " ".join(["--headless=new", *chromium.FLAGS])]
+        if preset == "desktop":
+            command.append("--preset=desktop")
+        # Lighthouse's Chrome launcher keeps its profile in a temporary folder of its own.
+        subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": chromium.EXECUTABLE})
+        data = json.loads(report.read_text(encoding="utf-8"))
+    audits = data["audits"]
+    return Report(
+        performance=round(100 * data["categories"]["performance"]["score"]),
+        accessibility=round(100 * data["categories"]["accessibility"]["score"]),
+        lcp_s=audits["largest-contentful-paint"]["numericValue"] / 1000,
+        tbt_ms=audits["total-blocking-time"]["numericValue"],
+        cls=audits["cumulative-layout-shift"]["numericValue"],
+        dom=int(audits["dom-size"]["numericValue"]),
+    )
+
+
+HEADER = f"{'page':<34} {'preset':<8} {'perf':>4} {'a11y':>4} {'LCP s':>6} {'TBT ms':>7} {'CLS':>6} {'DOM':>6}"
+
+
+def row(page: str, preset: str, report: Report) -> str:
+    return (f"{page or '(home)':<34} {preset:<8} {report.performance:>4} {report.accessibility:>4} "
+            f"{report.lcp_s:>6.1f} {report.tbt_ms:>7.0f} {report.cls:>6.3f} {report.dom:>6}")
+
+
+def print_table(pages=PAGES, presets=PRESETS) -> dict[tuple[str, str], Report]:
+    """Run every page with every preset against site/, printing one row as each run ends."""
+    reports = {}
+    print(HEADER, flush=True)
+    with site_server.serve(ROOT / "site") as base:
+        for page in pages:
+            for preset in presets:
+                reports[page, preset] = run(base + page, preset)
+                print(row(page, preset, reports[page, preset]), flush=True)
+    return reports
+
+
+if __name__ == "__main__":
+    if not available():
+        sys.exit("Lighthouse needs Chromium (Debian's chromium) and node_modules (npm ci)")
+    print_table(sys.argv[1:] or PAGES)

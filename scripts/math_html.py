@@ -1,0 +1,104 @@
+"""Math typeset when the site is built, so that pages carry no math script.
+
+pymdownx.arithmatex (generic mode) leaves each formula as TeX: \\( … \\) in
+<span class="arithmatex">, \\[ … \\] in <div class="arithmatex">. typeset() puts
+KaTeX's output inside those elements instead: HTML that the page's KaTeX
+stylesheet and fonts draw, and MathML, with the TeX as its annotation, for screen
+readers and for the EPUB (scripts/epub.py reads the TeX back from there).
+
+KaTeX runs in node (scripts/katex_render.js), one process per build, started for
+the first formula that is not cached yet; each formula's output is cached in
+build/katex/ under a hash of KaTeX's version, the renderer and the formula, so an
+unchanged site starts no node at all.
+"""
+
+import functools
+import hashlib
+import html
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "build" / "katex"
+RENDERER = Path(__file__).with_name("katex_render.js")
+KATEX_PACKAGE = ROOT / "node_modules" / "katex" / "package.json"
+ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
+DELIMITERS = {"span": (r"\(", r"\)"), "div": (r"\[", r"\]")}
+
+
+class MathError(Exception):
+    pass
+
+
+class _Renderer:
+    """KaTeX in a node process that lives until close()."""
+
+    def __init__(self):
+        self.process = None
+
+    def render(self, formulas: list[tuple[str, bool]]) -> list[dict]:
+        if self.process is None:
+            self.process = subprocess.Popen(["node", str(RENDERER)], cwd=ROOT, text=True, encoding="utf-8",
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.process.stdin.write(json.dumps(formulas) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.stdin.close()
+            self.process.wait()
+            self.process = None
+
+
+_renderer = _Renderer()
+
+
+@functools.cache
+def _renderer_version() -> bytes:
+    return KATEX_PACKAGE.read_bytes() + RENDERER.read_bytes()
+
+
+def _cache_key(tex: str, display: bool) -> str:
+    return hashlib.sha256(_renderer_version() + f"\0{display}\0{tex}".encode()).hexdigest()
+
+
+def _formula(match: re.Match, where: str) -> tuple[str, bool]:
+    """(TeX without its delimiters, whether it is displayed) of one arithmatex element."""
+    text = html.unescape(match[2]).strip()
+    opening, closing = DELIMITERS[match[1]]
+    if not (text.startswith(opening) and text.endswith(closing)):
+        raise MathError(f"{where}: a formula without its delimiters: {text!r}")
+    return text[len(opening):-len(closing)].strip(), match[1] == "div"
+
+
+def typeset(page_html: str, where: str) -> str:
+    """`page_html` with every arithmatex formula typeset by KaTeX; a formula that KaTeX cannot
+    read raises MathError naming `where` (the page) and the formula."""
+    cached = {formula: CACHE / f"{_cache_key(*formula)}.html"
+              for formula in (_formula(match, where) for match in ARITHMATEX.finditer(page_html))}
+    missing = [formula for formula, path in cached.items() if not path.exists()]
+    if missing:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        for (tex, display), result in zip(missing, _renderer.render(missing)):
+            if "error" in result:
+                raise MathError(f"{where}: KaTeX cannot typeset {tex!r}: {result['error']}")
+            # Both languages build at once and may typeset the same formula: write, then rename,
+            # so that neither reads the other's half-written file.
+            partial = cached[tex, display].with_suffix(f".{os.getpid()}.part")
+            partial.write_text(result["html"], encoding="utf-8")
+            partial.replace(cached[tex, display])
+    rendered = {formula: path.read_text(encoding="utf-8") for formula, path in cached.items()}
+
+    def replace(match: re.Match) -> str:
+        return f'<{match[1]} class="arithmatex">{rendered[_formula(match, where)]}</{match[1]}>'
+
+    return ARITHMATEX.sub(replace, page_html)
+
+
+def close() -> None:
+    """End the node process, if this build started one."""
+    _renderer.close()

@@ -1,0 +1,64 @@
+"""What the build does to a page's HTML so that it opens fast: math typeset by KaTeX at build
+time, figures with their size, code without the spans that show nothing."""
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from scripts import code_spans, math_html
+from tests import markdown_facts as md
+
+VIEWBOX = re.compile(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"')
+
+
+def built_pages(site: Path) -> list[Path]:
+    """Every page written in docs/, both languages (notebook pages are not)."""
+    folders = ["" if page == "index.md" else page.removesuffix(".md") for page in md.pages("zh")]
+    return [site / lang / folder / "index.html" for lang in ("", "en") for folder in folders]
+
+
+def test_every_formula_is_typeset_when_the_site_is_built(site):
+    with_math = 0
+    for path in built_pages(site):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        formulas = soup.select(".arithmatex")
+        untyped = [f.get_text()[:60] for f in formulas if not f.select_one(".katex .katex-html")]
+        assert not untyped, f"{path}: formulas left as TeX: {untyped}"
+        assert all(f.find("annotation", encoding="application/x-tex") for f in formulas), path
+        assert not soup.find("script", src=re.compile("katex")), f"{path} loads a math script"
+        stylesheet = soup.find("link", href=re.compile(r"katex\.min\.css$"))
+        assert bool(stylesheet) == bool(formulas), f"{path}: KaTeX's stylesheet where there is math, only there"
+        with_math += bool(formulas)
+    assert with_math >= 10  # the five chapters in both languages
+
+
+def test_a_formula_that_katex_cannot_read_stops_the_build_naming_page_and_formula():
+    with pytest.raises(math_html.MathError, match=r"broken\.md: KaTeX cannot typeset '\\\\frac\{'"):
+        math_html.typeset('<p><span class="arithmatex">\\(\\frac{\\)</span></p>', "broken.md")
+    math_html.close()
+
+
+def test_every_figure_carries_the_shape_of_its_file(site):
+    checked = 0
+    for path in built_pages(site):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for image in soup.select(".md-content img"):
+            assert image.get("width") and image.get("height"), f"{path}: {image['src']} has no size"
+            figure = (path.parent / image["src"]).resolve()
+            if figure.suffix == ".png":
+                width, height = Image.open(figure).size
+            else:
+                width, height = map(float, VIEWBOX.search(figure.read_text(encoding="utf-8")).groups())
+            assert int(image["width"]) / int(image["height"]) == pytest.approx(width / height, rel=0.01), image["src"]
+            checked += 1
+    assert checked > 40
+
+
+def test_code_keeps_its_text_and_coloured_spans_without_the_plain_ones():
+    highlighted = ('<pre><span></span><code><span class="n">x</span><span class="w"> </span><span class="o">=</span> '
+                   '<span class="mi">1</span></code></pre><p><span class="n">kept</span></p>')
+    assert code_spans.trimmed(highlighted) == ('<pre><span></span><code>x <span class="o">=</span> '
+                                               '<span class="mi">1</span></code></pre><p><span class="n">kept</span></p>')
