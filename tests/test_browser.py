@@ -180,13 +180,30 @@ REVEAL = """(code) => {
 }"""
 
 
+# For each snippet block: its code's text, and the text of the element that its copy button's
+# clipboard target names, if that element is the block's own code.
+COPY_TARGETS = """() => [...document.querySelectorAll(".md-content div.highlight:has(> span.filename)")].map((block) => {
+  const code = block.querySelector("pre > code");
+  const button = block.querySelector("button.md-code__button[data-md-type=copy]");
+  const target = button && document.querySelector(button.dataset.clipboardTarget);
+  return {code: code.textContent, target: target === code ? target.textContent : null};
+})"""
+
+
 @pytest.mark.parametrize("lang, page", SNIPPET_PAGES)
 def test_copy_buttons_copy_exactly_the_snippet_section_and_no_output(tab, site_url, lang, page):
+    """Every block's copy button targets the block's own code, which is the snippet's section; the
+    page's first and last buttons (the first in a folded setup block) are clicked, and the clipboard
+    then holds exactly that section: every button goes through the same copy code."""
     sections = md.shown_sections(md.source(lang, page))
     tab.goto(site_url + url_of(lang, page))
     blocks = tab.locator(".md-content div.highlight:has(> span.filename) pre > code")
     assert blocks.count() == len(sections), "the page's snippet blocks do not match its includes and setups"
-    for code, (name, part) in zip(blocks.all(), sections):
+    for found, (name, part) in zip(tab.evaluate(COPY_TARGETS), sections):
+        assert found["target"] == found["code"], f"the copy button of {name}:{part} copies something else"
+        assert found["code"].rstrip("\n") == md.section_code(name, part, lang), f"{name}:{part} shows other code"
+    for index in sorted({0, len(sections) - 1}):
+        code, (name, part) = blocks.nth(index), sections[index]
         code.evaluate(REVEAL)
         code.locator("xpath=..").locator("button.md-code__button[data-md-type=copy]").click()
         copied = tab.evaluate("navigator.clipboard.readText()")

@@ -29,11 +29,23 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+TEXT_SIZES: dict[str, Counter] = {}  # per edition: characters by (monospaced, printed size), read with its text
+
+
 @pytest.fixture(scope="module", params=sorted(pdf.EDITIONS))
 def edition(request, site):
+    """(language, the PDF, each page's text, the nav's titles); reading the text (the slow part,
+    some 20 s a book) also counts the characters by font and size for the size test."""
     lang = request.param
     reader = PdfReader(pdf.pdf_path(lang))
-    pages = [page.extract_text() for page in reader.pages]
+    sizes = TEXT_SIZES[lang] = Counter()
+
+    def count(text, matrix, text_matrix, font, size):
+        if text.strip() and font:
+            monospaced = "Mono" in str(font.get("/BaseFont", ""))
+            sizes[monospaced, round(size * text_matrix[0] * matrix[0], 1)] += len(text.strip())
+
+    pages = [page.extract_text(visitor_text=count) for page in reader.pages]
     nav = pdf.EDITIONS[lang]["home"], *[title for folder, title in pdf._nav(pdf.EDITIONS[lang]["site"]) if folder]
     return lang, reader, pages, nav
 
@@ -214,25 +226,11 @@ def test_no_page_ends_with_a_heading(edition):
     assert not stranded, f"{lang}: pages that end with a heading: {stranded}"
 
 
-def _text_sizes(reader: PdfReader) -> Counter:
-    """Characters of text by (set in a monospaced font, printed size in pt to 0.1)."""
-    sizes = Counter()
-
-    def count(text, matrix, text_matrix, font, size):
-        if text.strip() and font:
-            monospaced = "Mono" in str(font.get("/BaseFont", ""))
-            sizes[monospaced, round(size * text_matrix[0] * matrix[0], 1)] += len(text.strip())
-
-    for page in reader.pages:
-        page.extract_text(visitor_text=count)
-    return sizes
-
-
 def test_text_prints_at_full_size_and_code_legibly(edition):
     """Anything wider than the page makes Chromium shrink every page to fit it: running text
     prints at the 10 pt that pdf.css sets, code at 8 pt or more."""
     lang, reader, pages, nav = edition
-    sizes = _text_sizes(reader)
+    sizes = TEXT_SIZES[lang]
     text = max((count, size) for (monospaced, size), count in sizes.items() if not monospaced)[1]
     code = max((count, size) for (monospaced, size), count in sizes.items() if monospaced)[1]
     assert text == 10.0, f"{lang}: running text prints at {text} pt"
