@@ -93,7 +93,7 @@ def axe_result(page) -> list[str]:
     return page.evaluate(AXE_RESULT)
 
 
-def visit_all(context, base: str, urls: list[str], at_once: int = 2) -> dict[str, Visit]:
+def visit_all(context, base: str, urls: list[str], at_once: int = 3) -> dict[str, Visit]:
     """Visit every page, `at_once` at a time: while axe-core checks some, the next one loads."""
     visits, open_pages = {}, deque()
     for url in urls:
