@@ -1,6 +1,7 @@
 """The code blocks of a built page as a reader meets them: which snippet each comes from (its
 title), the code the copy button copies, and the output shown under it."""
 
+import ast
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,3 +39,14 @@ def by_snippet(blocks: list[Block]) -> dict[str, list[Block]]:
     for block in blocks:
         groups.setdefault(block.snippet, []).append(block)
     return groups
+
+
+def program(code: str) -> str:
+    """What code computes: its syntax tree without docstrings (comments are never in it), which
+    is the same for a snippet's English and Chinese versions, whose prose differs."""
+    tree = ast.parse(code)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
+                ast.get_docstring(node):
+            node.body = node.body[1:]
+    return ast.dump(tree)

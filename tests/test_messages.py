@@ -4,7 +4,6 @@ in prose only; the Chinese site's notebooks and downloads read Chinese, the Engl
 That a translated script computes and prints what the English one does is checked by running
 them: the cold copy in tests/test_snippets.py runs the Chinese scripts."""
 
-import ast
 import json
 import re
 
@@ -12,6 +11,7 @@ import pytest
 
 from scripts import cells, messages, runner
 from tests.catalog_checks import CJK, catalog_problems
+from tests.shown_blocks import program
 
 SNIPPETS = runner.all_snippets()
 LANG = "zh"
@@ -45,21 +45,11 @@ def test_a_new_comment_without_translation_is_named_with_its_file_and_line():
                    "translation in snippets/locale/zh/LC_MESSAGES/snippets.po; run `make messages` and translate it"}
 
 
-def _code(source: str) -> str:
-    """The program without its docstrings, as Python sees it."""
-    tree = ast.parse(source)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
-                ast.get_docstring(node):
-            node.body = node.body[1:]
-    return ast.dump(tree)
-
-
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=lambda path: path.stem)
 def test_translation_changes_prose_only(snippet):
     english = snippet.read_text(encoding="utf-8")
     chinese = messages.translated(english, LANG, where(snippet))
-    assert _code(chinese) == _code(english), "the translated script is another program"
+    assert program(chinese) == program(english), "the translated script is another program"
     assert [c.kind for c in cells.split_cells(chinese)] == [c.kind for c in cells.split_cells(english)]
     assert cells.section_names(chinese) == cells.section_names(english)
     english_comments = [m.text for m in messages.extract(chinese) if not CJK.search(m.text)]

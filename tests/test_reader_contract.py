@@ -5,7 +5,6 @@ setup block, run in a fresh Python and print exactly that.
 The only normalisation: memory addresses (0x7f…), which differ from one process to the next,
 and the newline at the end of an output, which the page does not show."""
 
-import ast
 import json
 import re
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from scripts import blocks
 from tests import markdown_facts as md
 from tests import paste
-from tests.shown_blocks import blocks_of, by_snippet
+from tests.shown_blocks import blocks_of, by_snippet, program
 
 PAGES = [(lang, page) for lang in md.DOCS for page in md.pages(lang) if md.shown_sections(md.source(lang, page))]
 ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
@@ -29,15 +28,9 @@ def normalised(text: str) -> str:
     return ADDRESS.sub("0x…", text).rstrip("\n")
 
 
-def program(group) -> str:
-    """What a group of blocks computes: their code as Python parses it, without comments and
-    docstrings, which differ between the languages' pages and never change what runs."""
-    trees = [ast.parse(block.code) for block in group]
-    for node in (node for tree in trees for node in ast.walk(tree)):
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
-                ast.get_docstring(node):
-            node.body = node.body[1:]
-    return "\n".join(ast.dump(tree) for tree in trees)
+def _program(group) -> str:
+    """What a group of blocks computes, comments and docstrings aside (shown_blocks.program)."""
+    return "\n".join(program(block.code) for block in group)
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +43,13 @@ def pasted(site, tmp_path_factory):
               for name, group in by_snippet(blocks_of(built(site, lang, page))).items()}
     programs = {}
     for group in groups.values():
-        programs.setdefault(program(group), [block.code for block in group])
+        programs.setdefault(_program(group), [block.code for block in group])
     jobs = [{"folder": str(tmp_path_factory.mktemp("paste")), "name": "<block {number}>", "blocks": codes}
             for codes in programs.values()]
     printed = dict(zip(programs, (result["blocks"] for result in paste.run_jobs(jobs))))
     runs = {}
     for (lang, page, name), group in groups.items():
-        runs.setdefault((lang, page), {})[name] = (group, printed[program(group)])
+        runs.setdefault((lang, page), {})[name] = (group, printed[_program(group)])
     return runs
 
 
