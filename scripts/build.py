@@ -57,6 +57,11 @@ SITE_INPUTS = ("docs", "snippets", "overrides", "scripts", "mkdocs.yml", "mkdocs
 EDITIONS = ("pdf", "epub", "downloads")  # made from the built sites, in site/
 
 
+def sites_key(root: Path = ROOT) -> str:
+    """The hash of everything the sites are made from, in the project at `root`."""
+    return stamps.digest(*(root / name for name in SITE_INPUTS), root=root)
+
+
 @contextmanager
 def editions_kept():
     """MkDocs empties site/ before it builds: move the PDFs, EPUBs and the zip aside meanwhile, so
@@ -83,7 +88,7 @@ def build_offline() -> None:
 
 def build_all() -> None:
     """Every output, each rebuilt only when its inputs changed; one line each says which."""
-    site_key = stamps.digest(*(ROOT / name for name in SITE_INPUTS))
+    site_key = sites_key()
     started = time.perf_counter()
     if stamps.fresh("sites", site_key, ROOT / "site" / "index.html", ROOT / "site" / "en" / "index.html"):
         print("sites: reused (docs, snippets, pipeline and configs unchanged)")

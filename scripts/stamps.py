@@ -9,8 +9,9 @@ STAMPS = ROOT / "build" / "stamps"
 IGNORED = {"__pycache__", ".pytest_cache"}
 
 
-def digest(*sources: Path | str) -> str:
-    """A hash of files (folders: every file below them, by path) and strings (other keys)."""
+def digest(*sources: Path | str, root: Path = ROOT) -> str:
+    """A hash of files (folders: every file below them, by path relative to `root`) and strings
+    (other keys)."""
     hasher = hashlib.sha256()
     for source in sources:
         if isinstance(source, str):
@@ -19,7 +20,7 @@ def digest(*sources: Path | str) -> str:
         files = sorted(p for p in source.rglob("*") if p.is_file() and not IGNORED & set(p.parts)) \
             if source.is_dir() else [source]
         for path in files:
-            hasher.update(path.relative_to(ROOT).as_posix().encode())
+            hasher.update(path.relative_to(root).as_posix().encode())
             hasher.update(path.read_bytes())
     return hasher.hexdigest()
 

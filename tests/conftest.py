@@ -1,6 +1,12 @@
 """Shared fixtures: the built site (both languages), built once per test session, and the two
-kernel sets that every chapter's claims are checked on."""
+kernel sets that every chapter's claims are checked on.
 
+pytest.ini runs the test files side by side, one pytest-xdist worker per core, each file on
+one worker. What several files share (the build, the standalone runs) is made once by the
+first worker that needs it and read by the others (`once`)."""
+
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -9,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from scripts import build, epub, offline, pdf, runner, stamps
 from tests import paste
@@ -26,23 +33,44 @@ class Build:
     log: str  # what it printed: one line per output, saying whether it was made or reused
 
 
-@pytest.fixture(scope="session")
-def site_build() -> Build:
-    """Build everything with --strict (running any stale snippet): both languages, the PDFs, the
-    EPUBs and the offline edition. Where this machine can cut the network off (unshare -n, as
-    root), the build runs that way, with the PDFs and EPUBs made again from nothing, so that the
-    tests know they need no network."""
+def session_folder(tmp_path_factory) -> Path:
+    """A folder of this test session that all its workers see."""
+    own = tmp_path_factory.getbasetemp()
+    return own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
+
+
+def once(tmp_path_factory, name: str, make):
+    """make() -> a JSON value, called by the first worker of the session that asks for `name`;
+    the others wait for it and read what it returned."""
+    folder = session_folder(tmp_path_factory)
+    result = folder / f"{name}.json"
+    with FileLock(folder / f"{name}.lock"):
+        if not result.exists():
+            result.write_text(json.dumps(make()), encoding="utf-8")
+        return json.loads(result.read_text(encoding="utf-8"))
+
+
+def _build_everything() -> dict:
     unshare = shutil.which("unshare")
     if not unshare or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode:
         build.build_all()
-        return Build(build.ROOT / "site", False, "")
+        return {"network_cut": False, "log": ""}
     stamps.forget("pdf")
     for lang in pdf.EDITIONS:
         (epub.BUILD / f"{lang}.key").unlink(missing_ok=True)
     done = subprocess.run([unshare, "-n", sys.executable, "-m", "scripts.build"], cwd=build.ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return Build(build.ROOT / "site", True, done.stdout)
+    return {"network_cut": True, "log": done.stdout}
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory) -> Build:
+    """Build everything with --strict (running any stale snippet): both languages, the PDFs, the
+    EPUBs and the offline edition. Where this machine can cut the network off (unshare -n, as
+    root), the build runs that way, with the PDFs and EPUBs made again from nothing, so that the
+    tests know they need no network."""
+    return Build(build.ROOT / "site", **once(tmp_path_factory, "site_build", _build_everything))
 
 
 @pytest.fixture(scope="session")
@@ -57,15 +85,23 @@ def standalone_runs(tmp_path_factory) -> dict[str, tuple[str | None, Path]]:
     a fresh Python from an empty folder (tests/paste.py), here on PyTorch's portable kernels,
     one thread each as in the runner, as many at a time as there are cores:
     {name: (its traceback, or None when it ran through, its out/ folder)}."""
-    names = [path.stem for path in runner.all_snippets()]
-    folders = {name: tmp_path_factory.mktemp(name) for name in names}
-    probe = {"folder": str(tmp_path_factory.mktemp("probe")), "name": "<probe>",
-             "blocks": ["import torch\nprint(torch.backends.cpu.get_cpu_capability())"]}
-    jobs = [probe] + [{"folder": str(folders[name]), "name": f"{name}.py",
-                       "blocks": [(runner.SNIPPETS / f"{name}.py").read_text(encoding="utf-8")]} for name in names]
-    results = paste.run_jobs(jobs, ATEN_CPU_CAPABILITY="default")
-    assert results[0]["blocks"][0]["stdout"].strip() == "DEFAULT", f"not the portable kernels: {results[0]}"
-    return {name: (result["blocks"][0]["error"], folders[name] / "out") for name, result in zip(names, results[1:])}
+    def run_all() -> dict[str, list]:
+        names = [path.stem for path in runner.all_snippets()]
+        folders = {name: session_folder(tmp_path_factory) / "standalone" / name for name in ["probe", *names]}
+        for folder in folders.values():
+            folder.mkdir(parents=True)
+        probe = {"folder": str(folders["probe"]), "name": "<probe>",
+                 "blocks": ["import torch\nprint(torch.backends.cpu.get_cpu_capability())"]}
+        jobs = [probe] + [{"folder": str(folders[name]), "name": f"{name}.py",
+                           "blocks": [(runner.SNIPPETS / f"{name}.py").read_text(encoding="utf-8")]}
+                          for name in names]
+        results = paste.run_jobs(jobs, ATEN_CPU_CAPABILITY="default")
+        assert results[0]["blocks"][0]["stdout"].strip() == "DEFAULT", f"not the portable kernels: {results[0]}"
+        return {name: [result["blocks"][0]["error"], str(folders[name] / "out")]
+                for name, result in zip(names, results[1:])}
+
+    runs = once(tmp_path_factory, "standalone_runs", run_all)
+    return {name: (error, Path(out)) for name, (error, out) in runs.items()}
 
 
 @pytest.fixture(scope="session", params=KERNELS)
@@ -97,7 +133,8 @@ FILE_SECONDS: dict[str, float] = {}
 
 
 def pytest_runtest_logreport(report):
-    """Time per test file, set-up of shared fixtures included (charged to the first test using them)."""
+    """Time per test file, set-up of shared fixtures included (charged to the first test using them;
+    a worker that waited for another's build charges its wait)."""
     file = report.nodeid.split("::")[0]
     FILE_SECONDS[file] = FILE_SECONDS.get(file, 0.0) + report.duration
 
@@ -107,4 +144,4 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("time by file")
         for file, seconds in sorted(FILE_SECONDS.items(), key=lambda item: -item[1]):
             terminalreporter.write_line(f"{seconds:8.1f} s  {file}")
-        terminalreporter.write_line(f"{sum(FILE_SECONDS.values()):8.1f} s  in all")
+        terminalreporter.write_line(f"{sum(FILE_SECONDS.values()):8.1f} s  in all, summed over the workers")
