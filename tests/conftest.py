@@ -144,4 +144,6 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("time by file")
         for file, seconds in sorted(FILE_SECONDS.items(), key=lambda item: -item[1]):
             terminalreporter.write_line(f"{seconds:8.1f} s  {file}")
-        terminalreporter.write_line(f"{sum(FILE_SECONDS.values()):8.1f} s  in all, summed over the workers")
+        workers = terminalreporter.config.getoption("numprocesses", None)
+        summed = f", summed over {workers} workers" if workers else ""
+        terminalreporter.write_line(f"{sum(FILE_SECONDS.values()):8.1f} s  in all{summed}")

@@ -252,6 +252,34 @@ def test_figures_stay_legible_in_the_dark_palette(browser, site_url, url, tmp_pa
         context.close()
 
 
+@pytest.mark.parametrize("system", ["light", "dark"])
+def test_palette_follows_the_system_until_the_reader_chooses_and_keeps_the_choice(browser, site_url, system):
+    """overrides/partials/palette.html stands in for Material's palette script."""
+    context = browser.new_context(viewport=DESKTOP, color_scheme=system)
+    page = context.new_page()
+
+    def shown() -> list:
+        """The body's colour scheme, and the titles of the toggle buttons a reader sees."""
+        return page.evaluate("""[document.body.dataset.mdColorScheme,
+            [...document.querySelectorAll("[data-md-palette] label:not([hidden])")].map(label => label.title)]""")
+
+    try:
+        page.goto(site_url + "mle-em/")
+        follows = {"light": ["default", ["切换到深色模式"]], "dark": ["slate", ["切换到浅色模式"]]}
+        other = "dark" if system == "light" else "light"
+        assert shown() == follows[system]
+        page.locator("[data-md-palette] label:not([hidden])").click()
+        assert shown() == follows[other]
+        page.goto(site_url + "glossary/")  # the choice holds on the next page
+        assert shown() == follows[other]
+        page.locator("[data-md-palette] input:checked").focus()  # the keyboard's way back
+        page.keyboard.press("Enter")
+        assert shown() == follows[system]
+        page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def offline_tab(browser):
     """A page that refuses, and records, every request that is not for a local file, and records
