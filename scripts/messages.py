@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS = ROOT / "snippets"
 LOCALE = SNIPPETS / "locale"
 DOMAIN = "snippets"
+CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")  # a Han character: ideographs, extension A, compatibility
 SOURCE_LANG = "en"
 TRANSLATED = ("zh",)
 NOT_PROSE = re.compile(r"^# (%%|--8<--)|noqa|^#!")  # cell and section markers, linter pragmas, shebang

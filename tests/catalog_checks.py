@@ -11,9 +11,10 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from scripts.messages import CHINESE
+
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "docs" / "zh" / "glossary.md"
-CJK = re.compile(r"[\u3400-\u9fff]")
 CODE = re.compile(r"`[^`]*`")
 PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
 ROW = re.compile(r"^\| ([^|]+) \| ([^|]+) \|", re.MULTILINE)
@@ -42,7 +43,7 @@ def problems(english: str, chinese: str, kind: str, terms: dict[str, set[str]], 
     """What is wrong with one translation (empty: nothing); `exempt`: glossary terms that the English
     uses in another sense here (a translator comment `# glossary: not TERM` on the entry)."""
     found = []
-    if not CJK.search(chinese):
+    if not CHINESE.search(chinese):
         found.append("has no Chinese")
     if kind.startswith("trailing") and "\n" in chinese:
         found.append("is a comment after code, so it must stay on one line")

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from scripts import blocks, cells, messages
-from scripts.outputs import PAGE_FIGURE
+from scripts.outputs import PAGE_FIGURE, PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = {"zh": ROOT / "docs" / "zh", "en": ROOT / "docs" / "en"}
@@ -14,7 +14,6 @@ HEADING = re.compile(r"^(#{2,4}) (.+?)(?:\s*\{#([\w-]+)\})?\s*$", re.MULTILINE)
 ADMONITION = re.compile(r"^\s*(!!!|\?\?\?\+?) (\w+)", re.MULTILINE)
 INCLUDE = re.compile(r'^\s*--8<-- "([^"]+)"', re.MULTILINE)
 LINK = re.compile(r"\]\(((?:snippets|notebooks)/[^)\s]+|[\w-]+\.md(?:#[\w-]+)?|#[\w-]+)\)")
-PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
 # Any fenced block, indented or not (inside admonitions, details and tabs): its body.
 ANY_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n(.*?)^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
 

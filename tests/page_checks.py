@@ -7,11 +7,12 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.messages import CHINESE
+
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 800}
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 FIGURES = """async () => {
   const images = [...document.querySelectorAll(".md-content img")];
@@ -145,6 +146,6 @@ def figure_problems(visit: Visit) -> list[str]:
             problems.append(f"{where} did not load")
         if not alt:
             problems.append(f"{where} has no alt text")
-        elif (visit.lang == "zh") != bool(CJK.search(alt)):
+        elif (visit.lang == "zh") != bool(CHINESE.search(alt)):
             problems.append(f"{where} alt text is not in the page's language ({visit.lang})")
     return problems

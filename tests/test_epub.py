@@ -22,6 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from scripts import epub, pdf
+from scripts.messages import CHINESE
 
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")  # Debian's epubcheck; its /usr/bin link needs binfmt_misc
 MISSING = [name for name, there in [("pandoc", epub.available()),
@@ -33,7 +34,6 @@ if MISSING:
     pytest.skip(NO_TOOLS, allow_module_level=True)
 
 pytestmark = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")  # XHTML read with html.parser
-CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -130,9 +130,9 @@ def test_navigation_speaks_the_books_language(book):
     labels = [a.get_text(" ", strip=True) for a in book.nav.select("nav a")]  # contents and landmarks
     labels.append(book.nav.select_one("nav#toc h1").get_text(strip=True))
     if book.lang == "zh":
-        assert all(CJK.search(label) for label in labels), [label for label in labels if not CJK.search(label)]
+        assert all(CHINESE.search(label) for label in labels), [label for label in labels if not CHINESE.search(label)]
     else:
-        assert not any(CJK.search(label) for label in labels), [label for label in labels if CJK.search(label)]
+        assert not any(CHINESE.search(label) for label in labels), [label for label in labels if CHINESE.search(label)]
     landmarks = [a.get_text(strip=True) for a in book.nav.select("nav#landmarks a")]
     assert len(landmarks) == 2 and "Title Page" not in landmarks and "Table of Contents" not in landmarks
 
@@ -171,11 +171,11 @@ def test_text_is_in_the_books_language(book):
         for tag in page.select("pre, code, math, table"):
             tag.decompose()
         text = page.body.get_text()
-        chinese, english = len(CJK.findall(text)), len(LATIN_WORD.findall(text))
+        chinese, english = len(CHINESE.findall(text)), len(LATIN_WORD.findall(text))
         if book.lang == "zh":
             assert chinese > 2 * english, f"zh {name}: {chinese} Chinese characters, {english} Latin words"
         else:
-            assert chinese == 0 and english > 0, f"en {name}: Chinese in the English book: {CJK.findall(text)[:20]}"
+            assert chinese == 0 and english > 0, f"en {name}: Chinese in the English book: {CHINESE.findall(text)[:20]}"
 
 
 def test_links_between_chapters_lead_somewhere(book):

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from scripts import cells, messages, runner
-from tests.catalog_checks import CJK, catalog_problems
+from tests.catalog_checks import catalog_problems
 from tests.shown_blocks import program
 
 SNIPPETS = runner.all_snippets()
@@ -52,7 +52,7 @@ def test_translation_changes_prose_only(snippet):
     assert program(chinese) == program(english), "the translated script is another program"
     assert [c.kind for c in cells.split_cells(chinese)] == [c.kind for c in cells.split_cells(english)]
     assert cells.section_names(chinese) == cells.section_names(english)
-    english_comments = [m.text for m in messages.extract(chinese) if not CJK.search(m.text)]
+    english_comments = [m.text for m in messages.extract(chinese) if not messages.CHINESE.search(m.text)]
     assert not english_comments, f"English left in the Chinese script: {english_comments[:3]}"
 
 
@@ -75,6 +75,6 @@ def test_notebooks_and_downloads_speak_the_sites_language(site, lang):
         script = (root / "snippets" / f"{name}.py").read_text(encoding="utf-8")
         texts += [(f"line {m.line}", m.text) for m in messages.extract(script)]
         for what, text in texts:
-            if bool(CJK.search(text)) != (lang == "zh"):
+            if bool(messages.CHINESE.search(text)) != (lang == "zh"):
                 wrong.append(f"{name} {what}: {text[:60]!r}")
     assert not wrong, f"prose in the other language on the {lang} site:\n" + "\n".join(wrong)
