@@ -8,8 +8,10 @@ A page includes a section as a fenced block holding one line,
     ```
 
 Before the first block of a snippet on a page comes that snippet's `setup` section (imports,
-device, seed, data, helpers), folded, unless the page shows `setup` itself first. The blocks of
-one snippet, in page order after its setup, are a program a reader can paste: this module
+device, seed, data, helpers), folded, unless the page shows `setup` itself first. A page that
+starts further into a snippet (a section page whose chapter shows the earlier parts on earlier
+pages) gets, in the same fold, every section of the snippet from `setup` to its first block. The
+blocks of one snippet, in page order after its setup, are a program a reader can paste: this module
 checks that a page shows a snippet's sections in file order, each once, and that no block reads
 a name that no earlier block of the page defines. Output comes from printed.json, which the
 runner writes per section (scripts/cells.py defines how sections and cells line up). The code
@@ -31,9 +33,11 @@ SETUP = "setup"
 FOLD_AFTER = 12  # longer outputs start folded
 LABELS = {
     "zh": {"output": "输出", "folded": "输出（{lines} 行，点击展开）",
-           "setup": "{file} 的准备代码：导入、设备、随机种子、数据和辅助函数（先运行这一段）"},
+           "setup": "{file} 的准备代码：导入、设备、随机种子、数据和辅助函数（先运行这一段）",
+           "earlier": "{file} 的准备代码，以及脚本里排在本页代码之前的各段（先依次运行）"},
     "en": {"output": "Output", "folded": "Output ({lines} lines, click to open)",
-           "setup": "{file} setup: imports, device, seed, data and helpers (run this first)"},
+           "setup": "{file} setup: imports, device, seed, data and helpers (run this first)",
+           "earlier": "{file} setup, and the script's parts before this page's (run these first)"},
 }
 KNOWN = set(dir(builtins)) | {"__file__", "__name__"}
 
@@ -103,13 +107,15 @@ def expand(markdown: str, lang: str, page: str) -> str:
             raise ContractError(f"{where} has no section '{part}'")
         lines = []
         if not shown[name] and part != SETUP:
-            if SETUP not in order:
+            if SETUP not in order or order.index(SETUP) > order.index(part):
                 raise ContractError(f"{where} has no '{SETUP}' section to show before '{part}'")
-            label = LABELS[lang]["setup"].format(file=f"{name}.py")
-            lines = [f'{indent}??? setup "{label}"', "",
-                     *_block(name, SETUP, source, _printed(name, lang), indent + "    ", lang), ""]
-            _check(where, SETUP, source, defined[name])
-            shown[name].append(SETUP)
+            before = order[order.index(SETUP):order.index(part)]
+            label = LABELS[lang]["setup" if before == [SETUP] else "earlier"].format(file=f"{name}.py")
+            lines = [f'{indent}??? setup "{label}"', ""]
+            for earlier in before:
+                lines += [*_block(name, earlier, source, _printed(name, lang), indent + "    ", lang), ""]
+                _check(where, earlier, source, defined[name])
+            shown[name] += before
         if part in shown[name] or (shown[name] and order.index(part) < order.index(shown[name][-1])):
             raise ContractError(f"{where}: section '{part}' comes after '{shown[name][-1]}' on the page but "
                                 f"before it in the file, or twice; show a snippet's sections once, in file order")

@@ -6,7 +6,7 @@ phone on a slow 4G network, CPU slowed down 4×, simulated) and with its desktop
 reports, per page and preset: the performance and accessibility scores, Largest Contentful
 Paint, Total Blocking Time, Cumulative Layout Shift and the number of DOM elements.
 
-    python -m scripts.lighthouse [URL ...]   e.g. `mle-em/ en/mle-em/`; by default PAGES
+    python -m scripts.lighthouse [URL ...]   e.g. `mle-em/m-em/ en/mle-em/m-em/`; by default chapter_pages()
 """
 
 import json
@@ -17,13 +17,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts import chromium, site_server
+from scripts import chromium, pdf, site_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
-CHAPTERS = ("meeting-questions/", "train-eval-batchnorm/", "cnn-feature-maps/", "mle-em/", "variance-n-minus-1/")
-# Every chapter in both languages, and the notebook page whose figures weigh the most.
-PAGES = (*CHAPTERS, *(f"en/{page}" for page in CHAPTERS), "notebooks/q_gan_train/")
+NOTEBOOK = "notebooks/q_gan_train/"  # the notebook page whose figures weigh the most
 PRESETS = ("mobile", "desktop")
 
 
@@ -64,20 +62,28 @@ def run(url: str, preset: str) -> Report:
     )
 
 
-HEADER = f"{'page':<34} {'preset':<8} {'perf':>4} {'a11y':>4} {'LCP s':>6} {'TBT ms':>7} {'CLS':>6} {'DOM':>6}"
+HEADER = f"{'page':<38} {'preset':<8} {'perf':>4} {'a11y':>4} {'LCP s':>6} {'TBT ms':>7} {'CLS':>6} {'DOM':>6}"
 
 
 def row(page: str, preset: str, report: Report) -> str:
-    return (f"{page or '(home)':<34} {preset:<8} {report.performance:>4} {report.accessibility:>4} "
+    return (f"{page or '(home)':<38} {preset:<8} {report.performance:>4} {report.accessibility:>4} "
             f"{report.lcp_s:>6.1f} {report.tbt_ms:>7.0f} {report.cls:>6.3f} {report.dom:>6}")
 
 
-def print_table(pages=PAGES, presets=PRESETS) -> dict[tuple[str, str], Report]:
+def chapter_pages() -> list[str]:
+    """Every page of every chapter (its first page and the pages under it) in both languages, as the
+    built site's navigation lists them, and NOTEBOOK."""
+    pages = [f"{page}/" for folder, _, under in pdf.nav(ROOT / "site") if under
+             for page in (folder, *(p for p, _ in under))]
+    return [*pages, *(f"en/{page}" for page in pages), NOTEBOOK]
+
+
+def print_table(pages=None, presets=PRESETS) -> dict[tuple[str, str], Report]:
     """Run every page with every preset against site/, printing one row as each run ends."""
     reports = {}
     print(HEADER, flush=True)
     with site_server.serve(ROOT / "site") as base:
-        for page in pages:
+        for page in pages or chapter_pages():
             for preset in presets:
                 reports[page, preset] = run(base + page, preset)
                 print(row(page, preset, reports[page, preset]), flush=True)
@@ -87,4 +93,4 @@ def print_table(pages=PAGES, presets=PRESETS) -> dict[tuple[str, str], Report]:
 if __name__ == "__main__":
     if not available():
         sys.exit("Lighthouse needs Chromium (Debian's chromium) and node_modules (npm ci)")
-    print_table(sys.argv[1:] or PAGES)
+    print_table(sys.argv[1:])

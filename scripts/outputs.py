@@ -27,7 +27,7 @@ PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
 # What ties a page to snippet NAME: an include, a number, a figure, a table, a link
 USES_SNIPPET = re.compile(r"snippets/(\w+)\.py|\{\{\s*(\w+)\.|figures/(\w+)/|build/snippets/(\w+)/|notebooks/(\w+)\.ipynb")
 # ![alt](figures/NAME/FILE) in a page; the alt text may hold brackets one level deep: "E[s] against n"
-PAGE_FIGURE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\((figures/[^)\s]+)\)")
+PAGE_FIGURE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\((?:\.\./)*(figures/[^)\s]+)\)")
 NBCONVERT_ALT = 'alt="No description has been provided for this image"'  # nbconvert's, for every notebook PNG
 
 

@@ -2,7 +2,9 @@
 
 For each language, the pages of the built site's navigation are joined into
 one print page, build/print/LANG.html: a cover, a table of contents, then each
-page as a chapter that starts on a new page. Ids get the chapter's name in
+top-level entry as a chapter that starts on a new page: a chapter's first page,
+then its section pages, their headings one level lower (two for the pages of a
+section that has pages of its own). Ids get the chapter's name in
 front, so that links between chapters become links inside the document; links
 to pages that are not in the PDF (notebooks, scripts) keep their text only.
 Content tabs print one after the other, each under its label as a heading.
@@ -76,10 +78,30 @@ def _soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def _nav(site: Path) -> list[tuple[str, str]]:
-    """(page folder, nav title) of each top-level page, in nav order; the home page is ''."""
-    links = _soup(site / "index.html").select(".md-nav--primary > .md-nav__list > .md-nav__item > a.md-nav__link")
-    return [(a["href"].strip("./").rstrip("/"), a.get_text(" ", strip=True)) for a in links]
+def nav(site: Path) -> list[tuple[str, str, list[tuple[str, int]]]]:
+    """(page folder, nav title, the pages under it) of each top-level entry of the navigation, in
+    nav order; the home page is ''. The pages under a chapter are (folder, depth) in nav order:
+    depth 1 for its sections, 2 for the pages of a section that has pages of its own. They are
+    the pages that its first page lists (ol.chapter-contents, overrides/main.html), and theirs."""
+    nav = _soup(site / "index.html").find("nav", class_="md-nav--primary").find("ul", class_="md-nav__list")
+    entries = []
+    for item in nav.find_all("li", recursive=False):
+        container = item.find("div", class_="md-nav__container", recursive=False) or item
+        link = container.find("a", class_="md-nav__link", recursive=False)
+        folder = link["href"].strip("./").rstrip("/")
+        entries.append((folder, link.get_text(" ", strip=True), _pages_under(site, folder, 1)))
+    return entries
+
+
+def _pages_under(site: Path, folder: str, depth: int) -> list[tuple[str, int]]:
+    html_text = (site / folder / "index.html").read_text(encoding="utf-8")
+    if 'class="chapter-contents"' not in html_text:
+        return []
+    pages = []
+    for link in BeautifulSoup(html_text, "html.parser").find("ol", class_="chapter-contents").find_all("a"):
+        page = posixpath.join(folder, link["href"]).rstrip("/")
+        pages += [(page, depth), *_pages_under(site, page, depth + 1)]
+    return pages
 
 
 def _tabs_as_sections(article: BeautifulSoup) -> None:
@@ -98,15 +120,20 @@ def _tabs_as_sections(article: BeautifulSoup) -> None:
         tabs.replace_with(*parts)
 
 
-def _chapter(site: Path, folder: str, slugs: set[str]) -> BeautifulSoup:
-    """One page's article, with ids prefixed by the chapter and URLs made absolute or internal."""
+def _article(site: Path, folder: str, chapter_of: dict[str, str], below: int) -> BeautifulSoup:
+    """One page's article, its headings `below` levels lower, its ids prefixed by its chapter's
+    name, and its URLs made absolute (figures) or internal (pages of the book, by `chapter_of`)."""
     page_url = f"/{folder}/" if folder else "/"
     # find_all rather than CSS selectors: soupsieve took half of the time spent here.
     article = _soup(site / folder / "index.html").find("article", class_="md-content__inner")
-    for clutter in article.find_all(class_=["headerlink", "md-content__button", "md-source-file"]):
+    for clutter in article.find_all(class_=["headerlink", "md-content__button", "md-source-file", "chapter-contents"]):
         clutter.decompose()
+    for script in article.find_all("script"):
+        script.decompose()
+    for heading in article.find_all(HEADING):
+        heading.name = f"h{min(int(heading.name[1]) + below, 6)}"
     _tabs_as_sections(article)
-    slug = folder or "home"
+    slug = chapter_of[folder]
     for element in article.find_all(id=True):
         element["id"] = f"{slug}--{element['id']}"
     for details in article.find_all("details"):
@@ -119,11 +146,14 @@ def _chapter(site: Path, folder: str, slugs: set[str]) -> BeautifulSoup:
         if url.scheme or url.netloc:
             continue
         target = posixpath.normpath(posixpath.join(page_url, url.path)).strip("/") if url.path else folder
-        target_slug = target or "home"
-        if target_slug in slugs:
-            link["href"] = f"#{target_slug}--{url.fragment}" if url.fragment else f"#{target_slug}"
-        else:
+        if target not in chapter_of:
             link.unwrap()
+        elif url.fragment:
+            link["href"] = f"#{chapter_of[target]}--{url.fragment}"
+        elif chapter_of[target] in (target, "home"):  # the home page or a chapter's first page
+            link["href"] = f"#{chapter_of[target]}"
+        else:  # a section page: its title's id is its file's name
+            link["href"] = f"#{chapter_of[target]}--{posixpath.basename(target)}"
     return article
 
 
@@ -178,19 +208,21 @@ def print_page(lang: str) -> str:
     home = _soup(site / "index.html")
     title = home.select_one("meta[property='og:title']")
     site_name = title["content"] if title else home.title.get_text(strip=True)
-    nav = [(folder, edition["home"] if not folder else label) for folder, label in _nav(site)]
-    slugs = {folder or "home" for folder, _ in nav}
+    parts = [(folder, edition["home"] if not folder else label, under) for folder, label, under in nav(site)]
+    chapter_of = {page: folder or "home" for folder, _, under in parts for page in (folder, *(p for p, _ in under))}
     styles = [(site / link["href"]).resolve().as_uri() for link in home.select("link[rel=stylesheet]")]
     # KaTeX's stylesheet draws the math that the build typeset (scripts/math_html.py); the home page has none.
     styles += [(site / "assets" / "katex" / "katex.min.css").as_uri(), (ROOT / "scripts" / "pdf.css").as_uri()]
 
     chapters, contents = [], []
-    for folder, label in nav:
-        slug = folder or "home"
-        article = _chapter(site, folder, slugs)
+    for folder, label, under in parts:
+        slug = chapter_of[folder]
+        article = _article(site, folder, chapter_of, 0)
         article.h1.string = label  # the home page's title is the book's; here it is the introduction
-        sections = [f'<li>{_contents_link(h["id"], h.get_text(" ", strip=True))}</li>' for h in article.find_all("h2", id=True)]
-        contents.append(f'<li>{_contents_link(slug, label)}<ol>{"".join(sections)}</ol></li>')
+        for page, depth in under:  # a chapter's pages follow its first page: a section's title is an h2
+            article.extend(_article(site, page, chapter_of, depth).contents)
+        entries = [f'<li>{_contents_link(h["id"], h.get_text(" ", strip=True))}</li>' for h in article.find_all("h2", id=True)]
+        contents.append(f'<li>{_contents_link(slug, label)}<ol>{"".join(entries)}</ol></li>')
         chapters.append(f'<section class="chapter" id="{slug}">{article.decode_contents()}</section>')
 
     document = f"""<!doctype html>

@@ -39,7 +39,7 @@ def _wait_for(url: str, text: str, limit: float) -> float:
     return time.perf_counter() - started
 
 
-def edit_to_served(page: str = "train-eval-batchnorm", config: str = "mkdocs.yml", repeats: int = 3) -> list[float]:
+def edit_to_served(page: str = "train-eval-batchnorm/practice", config: str = "mkdocs.yml", repeats: int = 3) -> list[float]:
     """Seconds from each save of docs/zh/PAGE.md to its new version being served."""
     source = ROOT / "docs" / "zh" / f"{page}.md"
     port = _free_port()

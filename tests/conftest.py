@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from scripts import build, epub, offline, pdf, runner, stamps
+from scripts import build, chromium, epub, offline, pdf, runner, stamps
+from scripts.site_server import serve
 from tests import paste
 
 # The build runs on this CPU's vector kernels (AVX-512, AVX2, NEON...). PyTorch picks its CPU
@@ -120,6 +121,24 @@ def kernel_run(request, site):
     return folder
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, through Playwright (the browser test modules call require_chromium first)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(site):
+    """The built site served on 127.0.0.1 at a free port, as 'http://127.0.0.1:PORT/'."""
+    with serve(site) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def unzipped(site, tmp_path_factory) -> Path:
     """The offline edition as a reader unzips it."""
@@ -127,6 +146,16 @@ def unzipped(site, tmp_path_factory) -> Path:
     with zipfile.ZipFile(offline.ZIP) as archive:
         archive.extractall(folder)
     return folder / offline.NAME
+
+
+# The files that take longest start first, one on each worker (pytest.ini turns off xdist's own
+# order, the file with most tests first): test_browser.py makes the build, which it needs before
+# its long visit of every page, while test_snippets.py makes the standalone runs of the snippets.
+FIRST = ("test_browser.py", "test_snippets.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: FIRST.index(item.path.name) if item.path.name in FIRST else len(FIRST))
 
 
 FILE_SECONDS: dict[str, float] = {}

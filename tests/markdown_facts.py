@@ -10,11 +10,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = {"zh": ROOT / "docs" / "zh", "en": ROOT / "docs" / "en"}
 
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
-HEADING = re.compile(r"^(#{2,4}) (.+?)(?:\s*\{#([\w-]+)\})?\s*$", re.MULTILINE)
+HEADING = re.compile(r"^(#{1,4}) (.+?)(?:\s*\{#([\w-]+)\})?\s*$", re.MULTILINE)
 ADMONITION = re.compile(r"^\s*(!!!|\?\?\?\+?) (\w+)", re.MULTILINE)
 INCLUDE = re.compile(r'^\s*--8<-- "([^"]+)"', re.MULTILINE)
-LINK = re.compile(r"\]\(((?:snippets|notebooks)/[^)\s]+|[\w-]+\.md(?:#[\w-]+)?|#[\w-]+)\)")
+LINK = re.compile(r"\]\(((?:\.\./)*(?:snippets|notebooks)/[^)\s]+|(?:\.\./)*[\w/-]+\.md(?:#[\w-]+)?|#[\w-]+)\)")
 # Any fenced block, indented or not (inside admonitions, details and tabs): its body.
+NAV_PAGE = re.compile(r"^\s*- (?:[^:\n]+: )?([\w/-]+\.md)\s*$", re.MULTILINE)  # `- file.md` or `- Title: file.md`
 ANY_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n(.*?)^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
@@ -26,8 +27,31 @@ def source(lang: str, page: str) -> str:
     return (DOCS[lang] / page).read_text(encoding="utf-8")
 
 
+def folder(page: str) -> str:
+    """Where a page is built, relative to its site's root: index.md is '', x/index.md is 'x', x/y.md is 'x/y'."""
+    return page.removesuffix(".md").removesuffix("index").rstrip("/")
+
+
+PREFIX = {"zh": "", "en": "en/"}  # where each language's site lies in site/
+
+
+def url_of(lang: str, page: str) -> str:
+    """The address of docs/LANG/PAGE relative to the site root: '', 'mle-em/', 'en/mle-em/m-em/'."""
+    return PREFIX[lang] + (folder(page) + "/" if folder(page) else "")
+
+
+def nav_pages(config: str = "mkdocs.yml") -> list[str]:
+    """The pages of a config's navigation, in order (the two configs list the same files)."""
+    return NAV_PAGE.findall((ROOT / config).read_text(encoding="utf-8"))
+
+
+def chapter_source(lang: str, chapter: str) -> str:
+    """A chapter's pages, its first page and then its sections, joined in navigation order."""
+    return "\n".join(source(lang, page) for page in nav_pages() if page.startswith(f"{chapter}/"))
+
+
 def headings(text: str) -> list[tuple[str, str | None]]:
-    """(level, explicit id) of each ##, ### and #### heading outside code fences."""
+    """(level, explicit id) of each heading down to #### outside code fences."""
     return [(m.group(1), m.group(3)) for m in HEADING.finditer(FENCE.sub("", text))]
 
 
@@ -73,13 +97,15 @@ def fenced_includes(text: str) -> list[str | None]:
 
 def shown_sections(text: str) -> list[tuple[str, str]]:
     """(snippet, section) of each code block the built page shows from a snippet, in page order:
-    the snippet's setup before its first block (unless that block is the setup), then the includes."""
+    before a snippet's first block, its setup and the sections between the two (blocks.expand), then
+    the includes."""
     shown = []
     for include in filter(None, fenced_includes(text)):
         path, _, part = include.partition(":")
         name = Path(path).stem
         if part != blocks.SETUP and not any(snippet == name for snippet, _ in shown):
-            shown.append((name, blocks.SETUP))
+            order = cells.section_names((ROOT / path).read_text(encoding="utf-8"), path)
+            shown += [(name, earlier) for earlier in order[order.index(blocks.SETUP):order.index(part)]]
         shown.append((name, part))
     return shown
 

@@ -1,12 +1,16 @@
 """Visits of the site's pages in Chromium, recording what the browser tests check: console
-errors, failed requests, requests that leave the site, figures, raw math, axe-core violations,
-and whether the page scrolls sideways on a phone."""
+errors, failed requests, requests that leave the site, figures, raw math, what the copy buttons
+of code blocks copy, axe-core violations, and whether the page scrolls sideways on a phone."""
 
+import os
 import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
+from scripts import chromium
 from scripts.messages import CHINESE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +36,15 @@ RAW_MATH = r"""() => {
   return raw;
 }"""
 
+# For each snippet block: its code's text, and the text of the element that its copy button's
+# clipboard target names, if that element is the block's own code.
+COPY_TARGETS = """() => [...document.querySelectorAll(".md-content div.highlight:has(> span.filename)")].map((block) => {
+  const code = block.querySelector("pre > code");
+  const button = block.querySelector("button.md-code__button[data-md-type=copy]");
+  const target = button && document.querySelector(button.dataset.clipboardTarget);
+  return {code: code.textContent, target: target === code ? target.textContent : null};
+})"""
+
 AXE_START = """() => { window.axeRun = axe.run(document, {resultTypes: ["violations"]}); }"""
 AXE_RESULT = """async () => {
   const {violations} = await window.axeRun;
@@ -56,6 +69,16 @@ WIDTH = """() => {
 }"""
 
 
+def require_chromium() -> None:
+    """At the top of a browser test module: without Chromium, skip the module with one line saying
+    so, except on CI (CI=true), whose set-up installs it: there, fail."""
+    if not chromium.available():
+        message = "no Chromium (Debian's chromium package): the browser tests did not run"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message, allow_module_level=True)
+
+
 @dataclass
 class Visit:
     url: str
@@ -67,6 +90,7 @@ class Visit:
     raw_math: list[str] = field(default_factory=list)
     axe: list[str] = field(default_factory=list)
     phone_width: dict = field(default_factory=dict)
+    copy_targets: list[dict] = field(default_factory=list)  # COPY_TARGETS
 
 
 def stay_on(page, base: str, outside: list[str]) -> None:
@@ -122,6 +146,7 @@ def _start(context, base: str, url: str):
     result.lang = page.evaluate("document.documentElement.lang")
     result.figures = page.evaluate(FIGURES)
     result.raw_math = page.evaluate(RAW_MATH)
+    result.copy_targets = page.evaluate(COPY_TARGETS)
     start_axe(page)
     return page, result
 

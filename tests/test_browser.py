@@ -1,91 +1,28 @@
-"""The built site as readers meet it, in Debian's Chromium through Playwright, against the site
-served on 127.0.0.1: every page of both languages loads cleanly, shows its figures with alt text
-in its language and its math typeset, fits a phone and passes axe-core; the language selector,
-search and the copy buttons work; figures stay legible in the dark palette. Then the offline
-edition, unzipped and read from file://.
+"""Every page of both languages, the notebooks' included, opened in Debian's Chromium through
+Playwright from the site served on 127.0.0.1, once each (tests/page_checks.py): it loads with no
+console error, no failed request and no request elsewhere, shows its figures with alt text in its
+language and its math typeset, fits a phone, passes axe-core, and each code block's copy button
+copies the block's own code, the snippet's section. What a reader does on the pages is in
+tests/test_reading.py.
 
-Without Chromium the whole module skips with one line saying so, except on CI (CI=true), whose
-set-up installs it: there it fails."""
-
-import os
-import re
+Without Chromium the module skips with one line saying so, except on CI (CI=true), whose set-up
+installs it: there it fails."""
 
 import pytest
-from PIL import Image
 
-from scripts import chromium, runner
-from scripts.site_server import serve, site_pages
+from scripts import runner
+from scripts.site_server import site_pages
 from tests import markdown_facts as md
-from tests import reader
-from tests.page_checks import DESKTOP, axe_result, figure_problems, start_axe, visit_all, with_axe
+from tests.page_checks import DESKTOP, figure_problems, require_chromium, visit_all, with_axe
 
-if not chromium.available():
-    NO_CHROMIUM = "no Chromium (Debian's chromium package): the browser tests did not run"
-    if os.environ.get("CI"):
-        pytest.fail(NO_CHROMIUM, pytrace=False)
-    pytest.skip(NO_CHROMIUM, allow_module_level=True)
+require_chromium()
 
-PREFIX = {"zh": "", "en": "en/"}
-HOME, GLOSSARY = "index.md", "glossary.md"
-SEARCHES = [
-    ("zh", "批归一化", "train-eval-batchnorm"),
-    ("zh", "特征图", "cnn-feature-maps"),
-    ("zh", "无偏估计", "variance-n-minus-1"),
-    ("zh", "极大似然", "mle-em"),
-    ("zh", "对比学习", "meeting-questions"),
-    ("en", "batch normalization", "train-eval-batchnorm"),
-    ("en", "feature map", "cnn-feature-maps"),
-    ("en", "unbiased estimator", "variance-n-minus-1"),
-    ("en", "maximum likelihood", "mle-em"),
-    ("en", "contrastive learning", "meeting-questions"),
-]
-FIRST_RESULTS = 3  # the chapter must be among this many results, not counting the home page and glossary
-SNIPPET_PAGES = [(lang, page) for lang in PREFIX for page in md.pages(lang)
+SNIPPET_PAGES = [(lang, page) for lang in md.PREFIX for page in md.pages(lang)
                  if any(md.fenced_includes(md.source(lang, page)))]
-FIGURED_SNIPPET = sorted({ref.split("/")[1] for ref in md.figures(md.all_sources())})[0]
-DARK_PAGES = ["train-eval-batchnorm/", "en/variance-n-minus-1/", f"notebooks/{FIGURED_SNIPPET}/"]
-
-
-def url_of(lang: str, page: str) -> str:
-    """The address of docs/LANG/PAGE relative to the site root: '', 'mle-em/', 'en/mle-em/'."""
-    return PREFIX[lang] + ("" if page == HOME else page.removesuffix(".md") + "/")
 
 
 def report(problems: dict[str, list[str]]) -> str:
     return "\n".join(f"{url or '(home)'}:\n  " + "\n  ".join(items) for url, items in problems.items())
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def site_url(site):
-    """The built site served on 127.0.0.1 at a free port, as 'http://127.0.0.1:PORT/'."""
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def context(browser, site_url):
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(10_000)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def tab(context):
-    page = context.new_page()
-    yield page
-    page.close()
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +37,9 @@ def visits(browser, site_url, site):
 
 
 def test_every_page_of_both_languages_is_visited(visits):
-    expected = {url_of(lang, page) for lang in PREFIX for page in md.pages(lang)}
-    expected |= {f"{PREFIX[lang]}notebooks/{snippet.stem}/" for lang in PREFIX for snippet in runner.all_snippets()}
+    expected = {md.url_of(lang, page) for lang in md.PREFIX for page in md.pages(lang)}
+    expected |= {f"{md.PREFIX[lang]}notebooks/{snippet.stem}/"
+                 for lang in md.PREFIX for snippet in runner.all_snippets()}
     assert expected <= visits.keys(), f"pages missing from the built site: {sorted(expected - visits.keys())}"
 
 
@@ -142,179 +80,16 @@ def test_axe_finds_no_serious_or_critical_violation(visits):
     assert not problems, "axe-core, serious and critical:\n" + report(problems)
 
 
-@pytest.mark.parametrize("page", md.pages("zh"))
-def test_language_selector_keeps_the_page_both_ways(tab, site_url, page):
-    # Material's own selector code maps pages through each language's sitemap.xml as they arrive
-    # and, with the English one alone, sent readers to the English home page: hold the Chinese one.
-    held = []
-    tab.route(re.compile(rf"^{re.escape(site_url)}sitemap\.xml$"), lambda route: held.append(route))
-    with tab.expect_response(f"{site_url}en/sitemap.xml"):
-        tab.goto(site_url + url_of("zh", page))
-    reader.choose_language(tab, "en")
-    assert tab.url == site_url + url_of("en", page)
-    reader.choose_language(tab, "zh")
-    assert tab.url == site_url + url_of("zh", page)
+def test_every_copy_button_targets_its_blocks_code_which_is_the_snippet_section(visits):
+    """On every page, each snippet block's copy button names the block's own code as what it
+    copies, and that code is the snippet's section in the page's language."""
+    for lang, page in SNIPPET_PAGES:
+        sections = md.shown_sections(md.source(lang, page))
+        found = visits[md.url_of(lang, page)].copy_targets
+        assert len(found) == len(sections), f"{lang}/{page}: the snippet blocks do not match its includes and setups"
+        for target, (name, part) in zip(found, sections):
+            where = f"{lang}/{page}, {name}:{part}"
+            assert target["target"] == target["code"], f"{where}: the copy button copies something else"
+            assert target["code"].rstrip("\n") == md.section_code(name, part, lang), f"{where}: other code is shown"
 
 
-@pytest.mark.parametrize("lang, query, chapter", SEARCHES)
-def test_search_finds_the_chapter_and_stays_in_its_language(tab, site_url, lang, query, chapter):
-    tab.goto(site_url + url_of(lang, HOME))
-    results = [url.removeprefix(site_url) for url in reader.search(tab, query)]
-    assert results, f"{query!r} found nothing"
-    wrong_language = [url for url in results if url.startswith("en/") != (lang == "en")]
-    assert not wrong_language, f"{query!r} on the {lang} site found pages in the other language: {wrong_language}"
-    chapters = [url for url in results if url not in (url_of(lang, HOME), url_of(lang, GLOSSARY))]
-    assert url_of(lang, f"{chapter}.md") in chapters[:FIRST_RESULTS], f"{query!r} found {results}"
-
-
-# Open the folded details and the tab that hold a code block, and empty the clipboard.
-REVEAL = """(code) => {
-  for (let e = code; e; e = e.parentElement) {
-    if (e.tagName === "DETAILS") e.open = true;
-    if (e.parentElement && e.parentElement.classList.contains("tabbed-content")) {
-      const tab = [...e.parentElement.children].indexOf(e);
-      e.closest(".tabbed-set").querySelectorAll(":scope > input")[tab].checked = true;
-    }
-  }
-  return navigator.clipboard.writeText("");
-}"""
-
-
-# For each snippet block: its code's text, and the text of the element that its copy button's
-# clipboard target names, if that element is the block's own code.
-COPY_TARGETS = """() => [...document.querySelectorAll(".md-content div.highlight:has(> span.filename)")].map((block) => {
-  const code = block.querySelector("pre > code");
-  const button = block.querySelector("button.md-code__button[data-md-type=copy]");
-  const target = button && document.querySelector(button.dataset.clipboardTarget);
-  return {code: code.textContent, target: target === code ? target.textContent : null};
-})"""
-
-
-@pytest.mark.parametrize("lang, page", SNIPPET_PAGES)
-def test_copy_buttons_copy_exactly_the_snippet_section_and_no_output(tab, site_url, lang, page):
-    """Every block's copy button targets the block's own code, which is the snippet's section; the
-    page's first and last buttons (the first in a folded setup block) are clicked, and the clipboard
-    then holds exactly that section: every button goes through the same copy code."""
-    sections = md.shown_sections(md.source(lang, page))
-    tab.goto(site_url + url_of(lang, page))
-    blocks = tab.locator(".md-content div.highlight:has(> span.filename) pre > code")
-    assert blocks.count() == len(sections), "the page's snippet blocks do not match its includes and setups"
-    for found, (name, part) in zip(tab.evaluate(COPY_TARGETS), sections):
-        assert found["target"] == found["code"], f"the copy button of {name}:{part} copies something else"
-        assert found["code"].rstrip("\n") == md.section_code(name, part, lang), f"{name}:{part} shows other code"
-    for index in sorted({0, len(sections) - 1}):
-        code, (name, part) = blocks.nth(index), sections[index]
-        code.evaluate(REVEAL)
-        code.locator("xpath=..").locator("button.md-code__button[data-md-type=copy]").click()
-        copied = tab.evaluate("navigator.clipboard.readText()")
-        assert copied.rstrip("\n") == md.section_code(name, part, lang), f"the copy button of {name}:{part} copied:\n{copied}"
-    outputs = tab.locator(".md-content details.output")
-    assert outputs.count() > 0 and outputs.locator("button.md-code__button").count() == 0
-
-
-def luminance(image: Image.Image) -> list[int]:
-    return sorted(image.convert("L").get_flattened_data())
-
-
-@pytest.mark.parametrize("url", DARK_PAGES)
-def test_figures_stay_legible_in_the_dark_palette(browser, site_url, url, tmp_path):
-    """No serious axe-core finding; around each figure the dark page, on its edge a light
-    backing, inside dark ink on it."""
-    context = with_axe(browser.new_context(viewport=DESKTOP, color_scheme="dark"))
-    page = context.new_page()
-    try:
-        page.goto(site_url + url)
-        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
-        # axe-core first, before scrolling sets off the header's cross-fade, which it would measure.
-        start_axe(page)
-        violations = axe_result(page)
-        assert not violations, f"{url} in the dark palette, axe-core: {violations}"
-        figures = page.locator(".md-content img").all()
-        assert figures, f"{url} has no figure to check"
-        margin = 4
-        for number, figure in enumerate(figures):
-            figure.evaluate("img => { img.loading = 'eager'; return img.decode(); }")  # figures load lazily
-            figure.scroll_into_view_if_needed()
-            box = figure.bounding_box()
-            shot = tmp_path / f"figure-{number}.png"
-            page.screenshot(path=shot, clip={"x": box["x"] - margin, "y": box["y"] - margin,
-                                             "width": box["width"] + 2 * margin, "height": box["height"] + 2 * margin})
-            image = Image.open(shot)
-            width, height = image.size
-            around = luminance(image.crop((0, 0, width, margin)))
-            edge = luminance(image.crop((margin, margin + 1, width - margin, margin + 3)))
-            inside = luminance(image.crop((margin, margin, width - margin, height - margin)))
-            where = f"{url} figure {number} (screenshot {shot})"
-            assert around[len(around) // 2] < 90, f"{where}: the page around it is not dark"
-            assert edge[len(edge) // 2] > 215, f"{where}: no light backing at its edge"
-            assert inside[len(inside) // 100] < 90, f"{where}: no dark ink on the backing"
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("system", ["light", "dark"])
-def test_palette_follows_the_system_until_the_reader_chooses_and_keeps_the_choice(browser, site_url, system):
-    """overrides/partials/palette.html stands in for Material's palette script."""
-    context = browser.new_context(viewport=DESKTOP, color_scheme=system)
-    page = context.new_page()
-
-    def shown() -> list:
-        """The body's colour scheme, and the titles of the toggle buttons a reader sees."""
-        return page.evaluate("""[document.body.dataset.mdColorScheme,
-            [...document.querySelectorAll("[data-md-palette] label:not([hidden])")].map(label => label.title)]""")
-
-    try:
-        page.goto(site_url + "mle-em/")
-        follows = {"light": ["default", ["切换到深色模式"]], "dark": ["slate", ["切换到浅色模式"]]}
-        other = "dark" if system == "light" else "light"
-        assert shown() == follows[system]
-        page.locator("[data-md-palette] label:not([hidden])").click()
-        assert shown() == follows[other]
-        page.goto(site_url + "glossary/")  # the choice holds on the next page
-        assert shown() == follows[other]
-        page.locator("[data-md-palette] input:checked").focus()  # the keyboard's way back
-        page.keyboard.press("Enter")
-        assert shown() == follows[system]
-        page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def offline_tab(browser):
-    """A page that refuses, and records, every request that is not for a local file, and records
-    failed loads and uncaught errors. Chromium refuses Material's look-ups of sitemap.xml from
-    file:// pages (its language selector would use them; ours does not): those may fail."""
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.outside, page.failed, page.errors = [], [], []
-    page.route(re.compile(r"^(?!file:)"), lambda route: (page.outside.append(route.request.url), route.abort()))
-    page.on("requestfailed", lambda request: request.url.endswith("/sitemap.xml") or page.failed.append(request.url))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page
-    context.close()
-    assert not page.outside, f"the offline edition asked for {page.outside}"
-    assert not page.failed, f"the offline edition could not load {page.failed}"
-    assert not page.errors, f"the offline edition raised {page.errors}"
-
-
-def test_offline_home_page_search_finds_a_chapter(offline_tab, unzipped):
-    offline_tab.goto((unzipped / "index.html").as_uri())
-    results = reader.search(offline_tab, "批归一化")
-    assert (unzipped / "train-eval-batchnorm.html").as_uri() in results, results
-
-
-def test_offline_chapter_shows_math_and_finds_itself_in_english(offline_tab, unzipped):
-    chapter = unzipped / "en" / "variance-n-minus-1.html"
-    offline_tab.goto(chapter.as_uri())
-    assert offline_tab.locator(".md-content .katex").count() > 0, "no typeset math"
-    assert chapter.as_uri() in reader.search(offline_tab, "unbiased estimator")
-
-
-def test_offline_language_selector_keeps_the_page(offline_tab, unzipped):
-    offline_tab.goto((unzipped / "train-eval-batchnorm.html").as_uri())
-    reader.choose_language(offline_tab, "en")
-    assert offline_tab.url == (unzipped / "en" / "train-eval-batchnorm.html").as_uri()
-    reader.choose_language(offline_tab, "zh")
-    assert offline_tab.url == (unzipped / "train-eval-batchnorm.html").as_uri()

@@ -6,14 +6,13 @@ the Markdown tables it generates), and check the pages' generated-table includes
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from scripts import runner
+from tests import markdown_facts as md
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGES = {lang: ROOT / "docs" / lang / "cnn-feature-maps.md" for lang in ("zh", "en")}
+
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +133,7 @@ def test_photo_feature_maps(run):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_placeholder_and_table_of_the_page_exists(run, lang):
-    page = PAGES[lang].read_text(encoding="utf-8")
+    page = md.chapter_source(lang, "cnn-feature-maps")
     for name, key in re.findall(r"\{\{\s*(\w+)\.(\w+)\s*\}\}", page):
         assert key in numbers(run(name, lang)), f"{name}.{key}"
     included = re.findall(r'--8<-- "build/snippets/(\w+)/(\w+)/([\w.]+)"', page)

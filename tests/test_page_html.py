@@ -16,7 +16,7 @@ VIEWBOX = re.compile(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"')
 
 def built_pages(site: Path) -> list[Path]:
     """Every page written in docs/, both languages (notebook pages are not)."""
-    folders = ["" if page == "index.md" else page.removesuffix(".md") for page in md.pages("zh")]
+    folders = [md.folder(page) for page in md.pages("zh")]
     return [site / lang / folder / "index.html" for lang in ("", "en") for folder in folders]
 
 

@@ -46,7 +46,7 @@ def edition(request, site):
             sizes[monospaced, round(size * text_matrix[0] * matrix[0], 1)] += len(text.strip())
 
     pages = [page.extract_text(visitor_text=count) for page in reader.pages]
-    nav = pdf.EDITIONS[lang]["home"], *[title for folder, title in pdf._nav(pdf.EDITIONS[lang]["site"]) if folder]
+    nav = pdf.EDITIONS[lang]["home"], *[title for folder, title, _ in pdf.nav(pdf.EDITIONS[lang]["site"]) if folder]
     return lang, reader, pages, nav
 
 
@@ -116,11 +116,13 @@ def test_chapters_carry_their_figures(edition):
     starts = _chapter_starts(reader)[1:]
     bounds = list(zip(starts, starts[1:] + [len(reader.pages)]))  # one range per nav page, in nav order
     figures = _tagged_figures(reader)
-    for (first, end), page_file in zip(bounds, ["index.md", *[f"{f}.md" for f, _ in pdf._nav(pdf.SITE) if f]]):
-        page_text = outputs.fill_numbers(md.source(lang, page_file), lang, page_file)
+    chapters = [(folder, md.chapter_source(lang, folder) if under else md.source(lang, f"{folder or 'index'}.md"))
+                for folder, _, under in pdf.nav(pdf.SITE)]
+    for (first, end), (folder, source) in zip(bounds, chapters):
+        page_text = outputs.fill_numbers(source, lang, folder or "index")
         wanted = sorted(md.figure_alts(page_text))
         drawn = sorted(alt for alt, number in figures if first <= number < end)
-        assert drawn == wanted, f"{lang} {page_file}: the figures in the PDF differ from the page's"
+        assert drawn == wanted, f"{lang} {folder or 'home'}: the figures in the PDF differ from its pages'"
 
 
 def test_pdfs_build_with_the_network_cut_off(site_build):

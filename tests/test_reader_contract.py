@@ -21,7 +21,7 @@ ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
 
 
 def built(site: Path, lang: str, page: str) -> Path:
-    return site / ("" if lang == "zh" else "en") / page.removesuffix(".md") / "index.html"
+    return site / ("" if lang == "zh" else "en") / md.folder(page) / "index.html"
 
 
 def normalised(text: str) -> str:
@@ -101,3 +101,11 @@ def test_the_setup_is_shown_folded_before_a_snippets_first_block():
     expanded = blocks.expand(include("em_gmm_2d", "steps"), "zh", "page.md")
     assert expanded.startswith('??? setup "em_gmm_2d.py 的准备代码')
     assert expanded.index("import numpy as np") < expanded.index("def e_step")
+
+
+def test_a_page_that_starts_further_into_a_snippet_shows_the_sections_before_it_folded():
+    expanded = blocks.expand(include("em_gmm_2d", "fit"), "en", "page.md")
+    fold, _, shown = expanded.partition('```python title="em_gmm_2d.py"\ndef fit(')
+    assert fold.startswith('??? setup "em_gmm_2d.py setup, and the script\'s parts before this page\'s')
+    assert fold.index("import numpy as np") < fold.index("def e_step"), "setup, then the steps section"
+    assert shown and not shown.startswith("    "), "the page's own block comes after the fold, not in it"

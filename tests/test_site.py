@@ -11,16 +11,16 @@ import pytest
 
 from tests import markdown_facts as md
 
-# The notes' points, in order (../shared/NOTES-OUTLINE.md): each is a heading id on its chapter page.
+# The notes' points, in order (../shared/NOTES-OUTLINE.md): each is a heading id in its chapter's pages.
 OUTLINE = {
-    "meeting-questions.md": ["q-gan-freeze", "q-contrastive", "q-bert-blip", "q-enc-dec", "q-retrieval",
+    "meeting-questions": ["q-gan-freeze", "q-contrastive", "q-bert-blip", "q-enc-dec", "q-retrieval",
                              "q-bn", "q-feature-map", "q-ground-truth", "q-map", "q-losses"],
-    "train-eval-batchnorm.md": ["t-train", "t-eval", "t-eval-weights", "t-bn-what", "t-bn-why",
+    "train-eval-batchnorm": ["t-train", "t-eval", "t-eval-weights", "t-bn-what", "t-bn-why",
                                 "t-bn-scale-shift", "p-train-steps", "p-eval-steps"],
-    "cnn-feature-maps.md": ["c-process", "c-filter-depth", "c-feature-map", "c-notation", "c-layer-count",
+    "cnn-feature-maps": ["c-process", "c-filter-depth", "c-feature-map", "c-notation", "c-layer-count",
                             "c-param-count"],
-    "mle-em.md": ["m-mle", "m-em"],
-    "variance-n-minus-1.md": ["v-sum", "v-unbiased"],
+    "mle-em": ["m-mle", "m-em"],
+    "variance-n-minus-1": ["v-sum", "v-unbiased"],
 }
 
 
@@ -31,6 +31,11 @@ def test_both_languages_have_the_same_pages():
     assert not only_en, f"pages only in docs/en: {sorted(only_en)}"
 
 
+def test_both_navigations_list_the_same_pages_in_the_same_order():
+    assert md.nav_pages("mkdocs.en.yml") == md.nav_pages("mkdocs.yml")
+    assert sorted(md.nav_pages("mkdocs.yml")) == md.pages("zh"), "every page is in the navigation, once"
+
+
 def _same_language(paths):
     return sorted(re.sub(r"/(zh|en)/", "/LANG/", p) for p in paths)
 
@@ -39,7 +44,7 @@ def _same_language(paths):
 def test_page_mirrors_the_other_language(page):
     zh, en = md.source("zh", page), md.source("en", page)
     assert [h[0] for h in md.headings(zh)] == [h[0] for h in md.headings(en)], \
-        f"{page}: the ##/###/#### sections differ between docs/zh and docs/en"
+        f"{page}: the headings differ between docs/zh and docs/en"
     assert md.admonitions(zh) == md.admonitions(en), f"{page}: the admonitions and folded answers differ"
     assert [h[1] for h in md.headings(zh)] == [h[1] for h in md.headings(en)], \
         f"{page}: the heading ids differ between docs/zh and docs/en"
@@ -62,10 +67,10 @@ def test_every_snippet_is_used_by_a_page(lang):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("page", sorted(OUTLINE))
-def test_outline_points_are_headings_in_order(page, lang):
-    ids = [i for _, i in md.headings(md.source(lang, page)) if i in OUTLINE[page]]
-    assert ids == OUTLINE[page], f"docs/{lang}/{page}: outline ids found {ids}, expected {OUTLINE[page]}"
+@pytest.mark.parametrize("chapter", sorted(OUTLINE))
+def test_outline_points_are_headings_in_order(chapter, lang):
+    ids = [i for _, i in md.headings(md.chapter_source(lang, chapter)) if i in OUTLINE[chapter]]
+    assert ids == OUTLINE[chapter], f"docs/{lang}/{chapter}/: outline ids found {ids}, expected {OUTLINE[chapter]}"
 
 
 class _Collector(HTMLParser):
@@ -144,14 +149,12 @@ def test_every_internal_link_and_anchor_resolves(edition, request):
 def test_each_language_is_built_in_its_own_folder(site):
     assert 'lang="zh"' in (site / "index.html").read_text(encoding="utf-8")
     assert 'lang="en"' in (site / "en" / "index.html").read_text(encoding="utf-8")
-    for page in OUTLINE:
-        folder = page.removesuffix(".md")
+    for folder in OUTLINE:
         assert (site / folder / "index.html").exists() and (site / "en" / folder / "index.html").exists()
 
 
-@pytest.mark.parametrize("page", sorted(OUTLINE))
-def test_language_selector_keeps_the_page(site, page):
-    folder = page.removesuffix(".md")
+@pytest.mark.parametrize("folder", sorted(OUTLINE))
+def test_language_selector_keeps_the_page(site, folder):
     zh_links = _parse(site / folder / "index.html").links
     en_links = _parse(site / "en" / folder / "index.html").links
     assert f"../en/{folder}/" in zh_links, f"the Chinese {folder} page does not link its English twin"
