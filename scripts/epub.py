@@ -114,8 +114,7 @@ def inputs_key(lang: str) -> str:
     """A hash of what the book is made from: the site's pages in the nav and its figures, the
     commit, the code that turns them into a book, and pandoc's version."""
     site = pdf.EDITIONS[lang]["site"]
-    files = [site / page / "index.html"
-             for folder, _, under in pdf.nav(site) for page in (folder, *(p for p, _ in under))]
+    files = [site / page / "index.html" for page in pdf.chapter_of(pdf.nav(site))]  # every page, in nav order
     files += sorted(path for path in (site / "figures").rglob("*") if path.is_file())
     files += [Path(pdf.__file__), Path(__file__), TEMPLATE, STYLESHEET]
     key = hashlib.sha256(f"{pdf.commit()} {_pandoc_version()}".encode())

@@ -120,9 +120,9 @@ def _tabs_as_sections(article: BeautifulSoup) -> None:
         tabs.replace_with(*parts)
 
 
-def _article(site: Path, folder: str, chapter_of: dict[str, str], below: int) -> BeautifulSoup:
+def _article(site: Path, folder: str, chapters: dict[str, str], below: int) -> BeautifulSoup:
     """One page's article, its headings `below` levels lower, its ids prefixed by its chapter's
-    name, and its URLs made absolute (figures) or internal (pages of the book, by `chapter_of`)."""
+    name, and its URLs made absolute (figures) or internal (pages of the book, by `chapters`)."""
     page_url = f"/{folder}/" if folder else "/"
     # find_all rather than CSS selectors: soupsieve took half of the time spent here.
     article = _soup(site / folder / "index.html").find("article", class_="md-content__inner")
@@ -133,7 +133,7 @@ def _article(site: Path, folder: str, chapter_of: dict[str, str], below: int) ->
     for heading in article.find_all(HEADING):
         heading.name = f"h{min(int(heading.name[1]) + below, 6)}"
     _tabs_as_sections(article)
-    slug = chapter_of[folder]
+    slug = chapters[folder]
     for element in article.find_all(id=True):
         element["id"] = f"{slug}--{element['id']}"
     for details in article.find_all("details"):
@@ -146,14 +146,28 @@ def _article(site: Path, folder: str, chapter_of: dict[str, str], below: int) ->
         if url.scheme or url.netloc:
             continue
         target = posixpath.normpath(posixpath.join(page_url, url.path)).strip("/") if url.path else folder
-        if target not in chapter_of:
+        if target not in chapters:
             link.unwrap()
         elif url.fragment:
-            link["href"] = f"#{chapter_of[target]}--{url.fragment}"
-        elif chapter_of[target] in (target, "home"):  # the home page or a chapter's first page
-            link["href"] = f"#{chapter_of[target]}"
+            link["href"] = f"#{chapters[target]}--{url.fragment}"
+        elif chapters[target] in (target, "home"):  # the home page or a chapter's first page
+            link["href"] = f"#{chapters[target]}"
         else:  # a section page: its title's id is its file's name
-            link["href"] = f"#{chapter_of[target]}--{posixpath.basename(target)}"
+            link["href"] = f"#{chapters[target]}--{posixpath.basename(target)}"
+    return article
+
+
+def chapter_of(entries: list[tuple[str, str, list[tuple[str, int]]]]) -> dict[str, str]:
+    """{page folder: the name of its chapter} for every page of nav()'s entries; the home page's is 'home'."""
+    return {page: folder or "home" for folder, _, under in entries for page in (folder, *(p for p, _ in under))}
+
+
+def chapter_article(site: Path, folder: str, under: list[tuple[str, int]], chapters: dict[str, str]) -> BeautifulSoup:
+    """A chapter as the book prints it: its first page's article, then the pages under it, a
+    section's title an h2 (_article); `chapters` is chapter_of() of the whole navigation."""
+    article = _article(site, folder, chapters, 0)
+    for page, depth in under:
+        article.extend(_article(site, page, chapters, depth).contents)
     return article
 
 
@@ -209,18 +223,16 @@ def print_page(lang: str) -> str:
     title = home.select_one("meta[property='og:title']")
     site_name = title["content"] if title else home.title.get_text(strip=True)
     parts = [(folder, edition["home"] if not folder else label, under) for folder, label, under in nav(site)]
-    chapter_of = {page: folder or "home" for folder, _, under in parts for page in (folder, *(p for p, _ in under))}
+    names = chapter_of(parts)
     styles = [(site / link["href"]).resolve().as_uri() for link in home.select("link[rel=stylesheet]")]
     # KaTeX's stylesheet draws the math that the build typeset (scripts/math_html.py); the home page has none.
     styles += [(site / "assets" / "katex" / "katex.min.css").as_uri(), (ROOT / "scripts" / "pdf.css").as_uri()]
 
     chapters, contents = [], []
     for folder, label, under in parts:
-        slug = chapter_of[folder]
-        article = _article(site, folder, chapter_of, 0)
+        slug = names[folder]
+        article = chapter_article(site, folder, under, names)
         article.h1.string = label  # the home page's title is the book's; here it is the introduction
-        for page, depth in under:  # a chapter's pages follow its first page: a section's title is an h2
-            article.extend(_article(site, page, chapter_of, depth).contents)
         entries = [f'<li>{_contents_link(h["id"], h.get_text(" ", strip=True))}</li>' for h in article.find_all("h2", id=True)]
         contents.append(f'<li>{_contents_link(slug, label)}<ol>{"".join(entries)}</ol></li>')
         chapters.append(f'<section class="chapter" id="{slug}">{article.decode_contents()}</section>')

@@ -85,28 +85,14 @@ def checks(site, tmp_path_factory):
 
 @functools.cache  # the built site does not change during the tests
 def site_pages(lang: str) -> list[tuple[str, str, BeautifulSoup]]:
-    """(folder, nav title, article) of each top-level entry of the site's nav, in nav order. A
-    chapter's article is its first page's followed by the pages under it, their headings as many
-    levels lower as they are deep, as in the book; the home page is the book's introduction."""
+    """(folder, nav title, article) of each top-level entry of the site's nav, in nav order: a
+    chapter's pages joined as the PDF's print page joins them (pdf.chapter_article); the home page
+    is the book's introduction."""
     site = pdf.EDITIONS[lang]["site"]
-
-    def article(folder: str) -> BeautifulSoup:
-        return pdf._soup(site / folder / "index.html").select_one("article.md-content__inner")
-
-    pages = []
-    for folder, title, under in pdf.nav(site):
-        whole = article(folder)
-        for tag in whole.select("ol.chapter-contents, script"):  # the site's own list of the sections
-            tag.decompose()
-        for page, depth in under:
-            part = article(page)
-            for tag in part.select("ol.chapter-contents, script"):
-                tag.decompose()
-            for heading in part.select("h1, h2, h3, h4, h5"):
-                heading.name = f"h{min(int(heading.name[1]) + depth, 6)}"
-            whole.extend(list(part.contents))
-        pages.append((folder, title if folder else pdf.EDITIONS[lang]["home"], whole))
-    return pages
+    entries = pdf.nav(site)
+    chapters = pdf.chapter_of(entries)
+    return [(folder, title if folder else pdf.EDITIONS[lang]["home"], pdf.chapter_article(site, folder, under, chapters))
+            for folder, title, under in entries]
 
 
 def test_epubcheck_finds_no_error_and_no_warning(book, checks):
