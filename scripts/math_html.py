@@ -9,7 +9,8 @@ readers and for the EPUB (scripts/epub.py reads the TeX back from there).
 KaTeX runs in node (scripts/katex_render.js), one process per build, started for
 the first formula that is not cached yet; each formula's output is cached in
 build/katex/ under a hash of KaTeX's version, the renderer and the formula, so an
-unchanged site starts no node at all.
+unchanged site starts no node at all. `drawn` collects the characters that KaTeX's fonts draw
+on the pages typeset so far, for scripts/katex_fonts.py.
 """
 
 import functools
@@ -21,12 +22,14 @@ import re
 import subprocess
 from pathlib import Path
 
+from scripts import katex_fonts
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "build" / "katex"
 RENDERER = Path(__file__).with_name("katex_render.js")
-KATEX_PACKAGE = ROOT / "node_modules" / "katex" / "package.json"
 ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 DELIMITERS = {"span": (r"\(", r"\)"), "div": (r"\[", r"\]")}
+drawn: set[str] = set()  # what KaTeX's fonts draw on the pages typeset since the build began
 
 
 class MathError(Exception):
@@ -59,7 +62,7 @@ _renderer = _Renderer()
 
 @functools.cache
 def _renderer_version() -> bytes:
-    return KATEX_PACKAGE.read_bytes() + RENDERER.read_bytes()
+    return katex_fonts.KATEX_PACKAGE.read_bytes() + RENDERER.read_bytes()
 
 
 def _cache_key(tex: str, display: bool) -> str:
@@ -92,6 +95,8 @@ def typeset(page_html: str, where: str) -> str:
             partial.write_text(result["html"], encoding="utf-8")
             partial.replace(cached[tex, display])
     rendered = {formula: path.read_text(encoding="utf-8") for formula, path in cached.items()}
+    for output in rendered.values():
+        drawn.update(katex_fonts.drawn_characters(output))
 
     def replace(match: re.Match) -> str:
         return f'<{match[1]} class="arithmatex">{rendered[_formula(match, where)]}</{match[1]}>'

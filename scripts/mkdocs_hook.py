@@ -26,9 +26,9 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by file path; make `scripts` importable
 
-from scripts import blocks, cells, code_spans, figure_size, math_html, outputs, runner  # noqa: E402
+from scripts import blocks, cells, code_spans, figure_size, katex_fonts, math_html, outputs, runner  # noqa: E402
 
-KATEX = ROOT / "node_modules" / "katex" / "dist"
+KATEX = katex_fonts.KATEX
 FILE_WORKER = "assets/file-worker.js"  # overrides/assets/file-worker.js
 EDITION_ONLY = re.compile(r'<p class="(online|offline)-only">.*?</p>\n?', re.DOTALL)
 # Quieter builds: jieba (the search plugin's segmenter) and mkdocs-jupyter log every file they touch.
@@ -43,7 +43,16 @@ def on_config(config):
     config.extra["polyfills"] = [FILE_WORKER if "iframe-worker" in url else url for url in polyfills]
 
 
+every_page_built = True  # False in a dirty build (make live), which typesets only the pages that changed
+
+
+def on_startup(command, dirty):
+    global every_page_built
+    every_page_built = not dirty
+
+
 def on_pre_build(config):
+    math_html.drawn.clear()
     if os.environ.get("SNIPPETS") == "skip" or not runner.stale_snippets():
         return  # SNIPPETS=skip builds with whatever outputs exist (make bench uses it)
     # A separate process: it imports torch once and forks per snippet, which MkDocs' own
@@ -121,8 +130,11 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     """Material writes the search index with each Chinese character escaped (\\u6279, six bytes
     for three): written again as UTF-8, the Chinese index that every page loads is a third smaller.
-    The build's KaTeX process, if it started one, ends."""
+    The build's KaTeX process, if it started one, ends, and KaTeX's fonts are cut down to what the
+    formulas draw (scripts/katex_fonts.py), except in a dirty build, which cannot know all of it."""
     math_html.close()
+    if every_page_built:
+        katex_fonts.cut(Path(config.site_dir) / "assets" / "katex" / "fonts", math_html.drawn)
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.exists():
         data = json.loads(index.read_text(encoding="utf-8"))

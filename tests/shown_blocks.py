@@ -2,6 +2,7 @@
 title), the code the copy button copies, and the output shown under it."""
 
 import ast
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +23,10 @@ def _output_under(highlight) -> str:
     return ""
 
 
-def blocks_of(page: Path) -> list[Block]:
-    """Every snippet block of the built page, in page order (setup blocks included)."""
+@functools.cache
+def blocks_of(page: Path) -> tuple[Block, ...]:
+    """Every snippet block of the built page, in page order (setup blocks included); read once
+    for all the tests of a run (the site is built before any of them)."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     found = []
     for highlight in soup.select("article div.highlight"):
@@ -31,10 +34,10 @@ def blocks_of(page: Path) -> list[Block]:
         if title is not None and title.get_text().endswith(".py"):
             code = highlight.select_one("pre > code").get_text()
             found.append(Block(title.get_text().removesuffix(".py"), code, _output_under(highlight)))
-    return found
+    return tuple(found)
 
 
-def by_snippet(blocks: list[Block]) -> dict[str, list[Block]]:
+def by_snippet(blocks: tuple[Block, ...]) -> dict[str, list[Block]]:
     groups = {}
     for block in blocks:
         groups.setdefault(block.snippet, []).append(block)

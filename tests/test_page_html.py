@@ -1,6 +1,7 @@
 """What the build does to a page's HTML so that it opens fast: math typeset by KaTeX at build
 time, figures with their size, code without the spans that show nothing."""
 
+import functools
 import re
 from pathlib import Path
 
@@ -8,7 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from scripts import code_spans, math_html
+from fontTools.ttLib import TTFont
+
+from scripts import code_spans, katex_fonts, math_html
 from tests import markdown_facts as md
 
 VIEWBOX = re.compile(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"')
@@ -20,10 +23,16 @@ def built_pages(site: Path) -> list[Path]:
     return [site / lang / folder / "index.html" for lang in ("", "en") for folder in folders]
 
 
+@functools.cache
+def soup_of(path: Path) -> BeautifulSoup:
+    """A built page, parsed once for all the tests here (the site is built before any runs)."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
 def test_every_formula_is_typeset_when_the_site_is_built(site):
     with_math = 0
     for path in built_pages(site):
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        soup = soup_of(path)
         formulas = soup.select(".arithmatex")
         untyped = [f.get_text()[:60] for f in formulas if not f.select_one(".katex .katex-html")]
         assert not untyped, f"{path}: formulas left as TeX: {untyped}"
@@ -35,6 +44,29 @@ def test_every_formula_is_typeset_when_the_site_is_built(site):
     assert with_math >= 10  # the five chapters in both languages
 
 
+def _drawn_in(site_root: Path) -> set[int]:
+    """The code points that KaTeX's HTML draws on the pages of one language's site, notebooks included."""
+    drawn = set()
+    for path in site_root.rglob("*.html"):
+        if (site_root / "en") not in path.parents and "katex-html" in path.read_text(encoding="utf-8"):
+            for formula in soup_of(path).select(".katex-html"):
+                drawn.update(map(ord, formula.get_text()))
+    return drawn
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_katex_fonts_keep_every_character_the_formulas_draw_at_less_than_half_the_size(site, lang):
+    site_root = site if lang == "zh" else site / "en"
+    drawn, served, whole_bytes = _drawn_in(site_root), 0, 0
+    assert len(drawn) > 50
+    for whole in sorted(katex_fonts.FONTS.glob("*.woff2")):
+        cut = site_root / "assets" / "katex" / "fonts" / whole.name
+        had, kept = (set(TTFont(font).getBestCmap()) for font in (whole, cut))
+        assert had & drawn <= kept, f"{lang}, {whole.name} lost {sorted(map(chr, had & drawn - kept))}"
+        served, whole_bytes = served + cut.stat().st_size, whole_bytes + whole.stat().st_size
+    assert served < whole_bytes / 2, f"{lang}: the fonts are {served} bytes, {whole_bytes} whole"
+
+
 def test_a_formula_that_katex_cannot_read_stops_the_build_naming_page_and_formula():
     with pytest.raises(math_html.MathError, match=r"broken\.md: KaTeX cannot typeset '\\\\frac\{'"):
         math_html.typeset('<p><span class="arithmatex">\\(\\frac{\\)</span></p>', "broken.md")
@@ -44,8 +76,7 @@ def test_a_formula_that_katex_cannot_read_stops_the_build_naming_page_and_formul
 def test_every_figure_carries_the_shape_of_its_file(site):
     checked = 0
     for path in built_pages(site):
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        for image in soup.select(".md-content img"):
+        for image in soup_of(path).select(".md-content img"):
             assert image.get("width") and image.get("height"), f"{path}: {image['src']} has no size"
             figure = (path.parent / image["src"]).resolve()
             if figure.suffix == ".png":

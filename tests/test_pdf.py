@@ -19,7 +19,8 @@ from pypdf import PdfReader
 from scripts import chromium, outputs, pdf
 from tests import markdown_facts as md
 
-pytestmark = pytest.mark.skipif(not chromium.available(), reason="no Chromium: the PDFs cannot be printed here")
+pytestmark = [pytest.mark.skipif(not chromium.available(), reason="no Chromium: the PDFs cannot be printed here"),
+              pytest.mark.skipif(not shutil.which("pdftotext"), reason="no poppler-utils (pdftotext, pdftoppm): the PDFs cannot be read")]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 FOOTER_LINE = re.compile(r"\d+ / \d+")  # the page number at the foot of each page
 RADICALS = re.compile(r"[\u2e80-\u2fdf]")  # what a wrong glyph-to-text map turns ideographs into
@@ -29,23 +30,37 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-TEXT_SIZES: dict[str, Counter] = {}  # per edition: characters by (monospaced, printed size), read with its text
+SIZE_SAMPLE = 8  # the size test reads one page in this many (reading a page's fonts takes pypdf some 0.2 s)
 
 
-@pytest.fixture(scope="module", params=sorted(pdf.EDITIONS))
-def edition(request, site):
-    """(language, the PDF, each page's text, the nav's titles); reading the text (the slow part,
-    some 20 s a book) also counts the characters by font and size for the size test."""
-    lang = request.param
-    reader = PdfReader(pdf.pdf_path(lang))
-    sizes = TEXT_SIZES[lang] = Counter()
+def _page_texts(path: Path) -> list[str]:
+    """Each page's text, read by poppler's pdftotext (a second a book; pypdf takes some 50 s)."""
+    done = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
+    return done.stdout.split("\f")[:-1]  # a form feed ends each page
+
+
+def _text_sizes(reader: PdfReader) -> Counter:
+    """Characters by (monospaced, printed size in pt) on one page in SIZE_SAMPLE: the size Chromium
+    prints at is one scale for the whole document, so a sample of its pages shows it."""
+    sizes = Counter()
 
     def count(text, matrix, text_matrix, font, size):
         if text.strip() and font:
             monospaced = "Mono" in str(font.get("/BaseFont", ""))
             sizes[monospaced, round(size * text_matrix[0] * matrix[0], 1)] += len(text.strip())
 
-    pages = [page.extract_text(visitor_text=count) for page in reader.pages]
+    for page in reader.pages[::SIZE_SAMPLE]:
+        page.extract_text(visitor_text=count)
+    return sizes
+
+
+@pytest.fixture(scope="module", params=sorted(pdf.EDITIONS))
+def edition(request, site):
+    """(language, the PDF, each page's text, the nav's titles)."""
+    lang = request.param
+    reader = PdfReader(pdf.pdf_path(lang))
+    pages = _page_texts(pdf.pdf_path(lang))
+    assert len(pages) == len(reader.pages), f"{lang}: pdftotext read {len(pages)} pages of {len(reader.pages)}"
     nav = pdf.EDITIONS[lang]["home"], *[title for folder, title, _ in pdf.nav(pdf.EDITIONS[lang]["site"]) if folder]
     return lang, reader, pages, nav
 
@@ -176,7 +191,6 @@ def _reach(path) -> list[float]:
     return reach
 
 
-@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="no pdftoppm (Debian: poppler-utils): pages not rendered")
 def test_no_page_is_nearly_blank_but_a_chapters_last(edition):
     """Every page's ink reaches at least 15% down its text area, but the cover's and the last page's
     of a chapter (the contents are one): a stranded heading or a table pushed over leaves less."""
@@ -232,7 +246,7 @@ def test_text_prints_at_full_size_and_code_legibly(edition):
     """Anything wider than the page makes Chromium shrink every page to fit it: running text
     prints at the 10 pt that pdf.css sets, code at 8 pt or more."""
     lang, reader, pages, nav = edition
-    sizes = TEXT_SIZES[lang]
+    sizes = _text_sizes(reader)
     text = max((count, size) for (monospaced, size), count in sizes.items() if not monospaced)[1]
     code = max((count, size) for (monospaced, size), count in sizes.items() if monospaced)[1]
     assert text == 10.0, f"{lang}: running text prints at {text} pt"
