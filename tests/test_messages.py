@@ -1,8 +1,8 @@
 """The snippets' prose in Chinese (scripts/messages.py): the catalog covers every message, keeps
 to the glossary and holds nothing obsolete; a translated snippet differs from the English one
 in prose only; the Chinese site's notebooks and downloads read Chinese, the English site's English.
-That a translated script computes and prints what the English one does: tests/test_snippets.py
-finds the two the same program, comments and docstrings aside."""
+That a translated script computes and prints what the English one does follows from its being
+the same program, comments and docstrings aside (test_translation_changes_prose_only)."""
 
 import json
 import re

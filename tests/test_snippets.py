@@ -1,7 +1,7 @@
 """The snippets run on their own as a reader would run them; the runner's cache runs each one
 only when it changed, and a run of an edited one from nothing writes the build's bytes again; a
-broken snippet fails the build naming its file and line. The Chinese scripts (comments and
-docstrings translated, scripts/messages.py) are the English ones' programs."""
+broken snippet fails the build naming its file and line. (That the Chinese scripts compute what
+the English ones do: tests/test_messages.py finds them the same programs.)"""
 
 import json
 import os
@@ -16,9 +16,7 @@ import pytest
 from PIL import Image
 
 from scripts import runner
-from scripts.messages import CHINESE
 from tests import markdown_facts as md
-from tests.shown_blocks import program
 
 SNIPPETS = [path.stem for path in runner.all_snippets()]
 FIGURE_SUFFIXES = (".svg", ".png")
@@ -94,16 +92,6 @@ def project_copy(tmp_path_factory, site):
     project = _copy_project(tmp_path_factory.mktemp("copy") / "project")
     shutil.copytree(runner.BUILD, project / "build" / "snippets")
     return project
-
-
-def test_chinese_scripts_are_the_english_ones_in_comments_and_docstrings_only(site):
-    """The Chinese site's downloads are the same programs as the scripts the build ran, comments and
-    docstrings aside (tests/shown_blocks.program): they compute and print what the build's run did."""
-    for name in SNIPPETS:
-        chinese, english = (folder / "snippets" / f"{name}.py" for folder in (site, runner.ROOT))
-        assert CHINESE.search(chinese.read_text(encoding="utf-8")), f"the Chinese {name}.py has no Chinese in it"
-        assert program(chinese.read_text(encoding="utf-8")) == program(english.read_text(encoding="utf-8")), \
-            f"the Chinese {name}.py computes something else than snippets/{name}.py"
 
 
 TIMES = re.compile(r"[\d.]+ ms\b")  # q_gan_freeze prints how long steps took: never the same twice
