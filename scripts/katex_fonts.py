@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 KATEX = ROOT / "node_modules" / "katex" / "dist"
 FONTS = KATEX / "fonts"
 CACHE = ROOT / "build" / "katex" / "fonts"
-KATEX_PACKAGE = ROOT / "node_modules" / "katex" / "package.json"
+KATEX_PACKAGE = KATEX.parent / "package.json"
 DRAWN_PART = re.compile(r'class="katex-html"[^>]*>(.*)', re.S)  # the last part of KaTeX's output
 TAG = re.compile(r"<[^>]+>")
 
