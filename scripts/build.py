@@ -1,7 +1,8 @@
 """Build everything into site/: the Chinese site, the English site in site/en/, the PDFs in
 site/pdf/, the EPUBs in site/epub/, then the offline edition (both languages again, for
 file://, with the PDFs and EPUBs) zipped into site/downloads/. Each output is rebuilt only
-when its inputs changed (scripts/stamps.py), so `make serve` on an unchanged tree serves at once.
+when its inputs changed (scripts/stamps.py), so `make serve` on an unchanged tree serves at once,
+and an edit to one language's pages rebuilds that language's site and book only.
 
 The stale snippets run first (both languages at once, scripts/runner.py); then the two
 languages build side by side, one process each. The PDFs and EPUBs are made from the two
@@ -44,40 +45,59 @@ def mkdocs_builds(site_dirs: dict[str, Path], **env: str) -> None:
         staging.rename(site_dirs[config])
 
 
-def build_sites() -> None:
-    mkdocs_builds({"mkdocs.yml": ROOT / "site", "mkdocs.en.yml": ROOT / "site" / "en"})
-    # Hosts answer every missing URL with the root 404.html. The English one, never served, would
-    # link root-absolute to the Chinese pages: without a site_url, MkDocs cannot know the /en/ prefix.
-    (ROOT / "site" / "en" / "404.html").unlink()
-
-
-# What the sites are built from: a change to any of these files rebuilds both sites.
-SITE_INPUTS = ("docs", "snippets", "overrides", "scripts", "mkdocs.yml", "mkdocs.en.yml",
-               "requirements.txt", "package-lock.json")
+CONFIGS = {"zh": "mkdocs.yml", "en": "mkdocs.en.yml"}
+SITE_DIRS = {"zh": ROOT / "site", "en": ROOT / "site" / "en"}
+# What a language's site is made from: the shared inputs and its own. A change to a shared input
+# rebuilds both sites; an edit to one language's pages rebuilds that language only.
+SHARED_INPUTS = ("snippets", "overrides", "scripts", "mkdocs.yml", "requirements.txt", "package-lock.json")
+OWN_INPUTS = {"zh": ("docs/zh",), "en": ("docs/en", "mkdocs.en.yml")}
 EDITIONS = ("pdf", "epub", "downloads")  # made from the built sites, in site/
 
 
-def sites_key(root: Path = ROOT) -> str:
-    """The hash of everything the sites are made from, in the project at `root`."""
-    return stamps.digest(*(root / name for name in SITE_INPUTS), root=root)
+def build_sites(langs=tuple(CONFIGS)) -> None:
+    mkdocs_builds({CONFIGS[lang]: SITE_DIRS[lang] for lang in langs})
+    if "en" in langs:
+        # Hosts answer every missing URL with the root 404.html. The English one, never served, would
+        # link root-absolute to the Chinese pages: without a site_url, MkDocs cannot know the /en/ prefix.
+        (SITE_DIRS["en"] / "404.html").unlink()
+
+
+def site_key(lang: str, root: Path = ROOT) -> str:
+    """The hash of everything one language's site is made from, in the project at `root`."""
+    return stamps.digest(*(root / name for name in (*SHARED_INPUTS, *OWN_INPUTS[lang])), root=root)
 
 
 @contextmanager
-def editions_kept():
-    """MkDocs empties site/ before it builds: move the PDFs, EPUBs and the zip aside meanwhile, so
-    that those whose inputs did not change can be reused."""
-    kept = ROOT / "build" / "editions"
+def kept_aside(names):
+    """MkDocs empties site/ before it builds the Chinese site: move site/NAME aside meanwhile for
+    each of `names` (the English site when it is not rebuilt, the PDFs, EPUBs and zip), and put
+    back what the build did not make again."""
+    kept = ROOT / "build" / "kept"
     shutil.rmtree(kept, ignore_errors=True)
     kept.mkdir(parents=True)
-    for name in EDITIONS:
+    for name in names:
         if (ROOT / "site" / name).exists():
             (ROOT / "site" / name).rename(kept / name)
     try:
         yield
     finally:
-        for name in EDITIONS:
+        for name in names:
             if (kept / name).exists() and not (ROOT / "site" / name).exists():
                 (kept / name).rename(ROOT / "site" / name)
+
+
+def update_sites(keys: dict[str, str]) -> list[str]:
+    """Build the languages whose site is missing or was made from other inputs; return them."""
+    stale = [lang for lang in CONFIGS if not stamps.fresh(f"site-{lang}", keys[lang], SITE_DIRS[lang] / "index.html")]
+    if not stale:
+        return []
+    for lang in stale:
+        stamps.forget(f"site-{lang}")
+    with kept_aside([*EDITIONS, *(["en"] if stale == ["zh"] else [])]):
+        build_sites(stale)
+    for lang in stale:
+        stamps.record(f"site-{lang}", keys[lang])
+    return stale
 
 
 def build_offline() -> None:
@@ -88,31 +108,31 @@ def build_offline() -> None:
 
 def build_all() -> None:
     """Every output, each rebuilt only when its inputs changed; one line each says which."""
-    site_key = sites_key()
+    keys = {lang: site_key(lang) for lang in CONFIGS}
     started = time.perf_counter()
-    if stamps.fresh("sites", site_key, ROOT / "site" / "index.html", ROOT / "site" / "en" / "index.html"):
-        print("sites: reused (docs, snippets, pipeline and configs unchanged)")
-    else:
-        stamps.forget("sites")
-        with editions_kept():
-            build_sites()
-        stamps.record("sites", site_key)
-        print(f"sites: built in {time.perf_counter() - started:.1f} s")
-    pdf_key = stamps.digest(site_key, pdf.commit())  # the covers name the commit
+    built = update_sites(keys)
+    reused = [lang for lang in CONFIGS if lang not in built]
+    said = [f"built {', '.join(built)} in {time.perf_counter() - started:.1f} s"] if built else []
+    said += [f"reused {', '.join(reused)} (pages, snippets, pipeline and configs unchanged)"] if reused else []
+    print(f"sites: {'; '.join(said)}")
+    commit = pdf.commit()  # the covers name the commit
+    pdf_keys = {lang: stamps.digest(keys[lang], commit) for lang in CONFIGS}
+    stale_pdfs = tuple(lang for lang in CONFIGS if not stamps.fresh(f"pdf-{lang}", pdf_keys[lang], pdf.pdf_path(lang)))
     if not chromium.available():
         print("PDFs: skipped, Chromium is not installed (set-up installs Debian's chromium)")
-    elif stamps.fresh("pdf", pdf_key, *map(pdf.pdf_path, pdf.EDITIONS)):
+    elif not stale_pdfs:
         print("PDFs: reused")
     else:
-        print(f"PDFs: printed in {pdf.make_pdfs():.1f} s: site/pdf/")
-        stamps.record("pdf", pdf_key)
+        print(f"PDFs: {', '.join(stale_pdfs)} printed in {pdf.make_pdfs(stale_pdfs):.1f} s: site/pdf/")
+        for lang in stale_pdfs:
+            stamps.record(f"pdf-{lang}", pdf_keys[lang])
     if epub.available():
         seconds, made = epub.make_epubs()
         print(f"EPUBs: {'made ' + ', '.join(made) if made else 'reused'} ({seconds:.1f} s): site/epub/")
     else:
         print("EPUBs: skipped, pandoc is not installed (set-up installs Debian's pandoc)")
     editions = [path for name in ("pdf", "epub") for path in sorted((ROOT / "site" / name).glob("*"))]
-    offline_key = stamps.digest(site_key, *editions)
+    offline_key = stamps.digest(*keys.values(), *editions)
     if stamps.fresh("offline", offline_key, offline.ZIP):
         print("offline edition: reused")
     else:

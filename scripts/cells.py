@@ -18,6 +18,7 @@ is exactly what its own statements printed.
 import ast
 import base64
 import contextlib
+import functools
 import io
 import json
 import os
@@ -126,20 +127,26 @@ def split_cells(text: str, where: str = "snippet") -> list[Cell]:
     return cells
 
 
-def section_names(text: str, where: str = "snippet") -> list[str]:
-    """The snippet's sections in file order."""
-    names = []
+@functools.lru_cache(maxsize=256)  # a build asks for the sections of the same snippets hundreds of times
+def _sections(text: str, where: str) -> dict[str, tuple[str, ...]]:
+    """Each section's chunks of code, sections in file order."""
+    sections = {}
     for cell in split_cells(text, where):
         for chunk in cell.chunks:
-            if chunk.section and chunk.section not in names:
-                names.append(chunk.section)
-    return names
+            if chunk.section:
+                sections[chunk.section] = (*sections.get(chunk.section, ()), chunk.source)
+    return sections
+
+
+def section_names(text: str, where: str = "snippet") -> list[str]:
+    """The snippet's sections in file order."""
+    return list(_sections(text, where))
 
 
 def section_code(text: str, name: str, where: str = "snippet") -> str:
     """What a page shows of section `name`: its code, one blank line between the cells it spans,
     dedented, without markers or markdown cells."""
-    parts = [chunk.source for cell in split_cells(text, where) for chunk in cell.chunks if chunk.section == name]
+    parts = _sections(text, where).get(name)
     if not parts:
         raise SectionError(f"{where}: no section '{name}'")
     return "\n\n".join(textwrap.dedent(part).strip("\n") for part in parts)

@@ -18,9 +18,6 @@ import re
 import shutil
 from pathlib import Path
 
-from fontTools import subset as font_subset
-from fontTools.ttLib import TTFont
-
 ROOT = Path(__file__).resolve().parents[1]
 KATEX = ROOT / "node_modules" / "katex" / "dist"
 FONTS = KATEX / "fonts"
@@ -37,6 +34,9 @@ def drawn_characters(formula_html: str) -> set[str]:
 
 
 def _cut(font_file: Path, characters: set[str]) -> bytes:
+    from fontTools import subset as font_subset  # imported here: a build with the cut fonts cached needs none of it
+    from fontTools.ttLib import TTFont
+
     font = TTFont(font_file)
     options = font_subset.Options()
     options.flavor = "woff2"

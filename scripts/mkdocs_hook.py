@@ -62,9 +62,14 @@ def on_pre_build(config):
         raise PluginError(f"a snippet failed, so the site was not built:\n{done.stderr.strip()}")
 
 
+figure_alts = {}  # the alt text the pages give each figure, read once per build for the notebook pages
+
+
 @event_priority(100)  # before mkdocs-jupyter looks for notebooks among the files
 def on_files(files, config):
     lang = config.theme["language"]
+    figure_alts.clear()
+    figure_alts.update(outputs.figure_alts(Path(config.docs_dir), lang))
     extra = dict(outputs.published_files(lang))
     if not (KATEX / "katex.min.css").exists():
         raise PluginError(f"KaTeX is missing from {KATEX}: run `make` (set-up runs `npm ci`)")
@@ -108,8 +113,7 @@ def on_page_content(html, page, config, files):
         html = code_spans.trimmed(html.replace("<img ", '<img loading="lazy" '))
     else:
         page.meta["search"] = {"exclude": True}
-        alts = outputs.figure_alts(Path(config.docs_dir), config.theme["language"])
-        html = outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, alts)
+        html = outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, figure_alts)
         html = outputs.with_heading_ids(html, page.toc)
     try:
         return figure_size.sized(html, page.url, lambda uri: getattr(files.get_file_from_path(uri), "abs_src_path", None))

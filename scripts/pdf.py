@@ -26,6 +26,7 @@ text then reads, searches and copies wrong.
 
 import asyncio
 import base64
+import concurrent.futures
 import datetime
 import hashlib
 import html
@@ -310,7 +311,8 @@ def make_pdfs(langs=tuple(EDITIONS)) -> float:
     started = time.perf_counter()
     PRINT_DIR.mkdir(parents=True, exist_ok=True)
     pdf_path(langs[0]).parent.mkdir(parents=True, exist_ok=True)
-    pages = {lang: print_page(lang) for lang in langs}
+    with concurrent.futures.ProcessPoolExecutor(len(langs)) as pool:  # BeautifulSoup's work, one core each
+        pages = dict(zip(langs, pool.map(print_page, langs)))
     faces = cjk_font_faces(list(pages.values()))
     for lang, document in pages.items():
         (PRINT_DIR / f"{lang}.html").write_text(document.replace("/* CJK_FONT_FACES */", faces), encoding="utf-8")

@@ -56,8 +56,8 @@ def _build_everything() -> dict:
     if not unshare or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode:
         build.build_all()
         return {"network_cut": False, "log": ""}
-    stamps.forget("pdf")
     for lang in pdf.EDITIONS:
+        stamps.forget(f"pdf-{lang}")
         (epub.BUILD / f"{lang}.key").unlink(missing_ok=True)
     done = subprocess.run([unshare, "-n", sys.executable, "-m", "scripts.build"], cwd=build.ROOT,
                           capture_output=True, text=True)

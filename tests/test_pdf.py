@@ -143,7 +143,7 @@ def test_chapters_carry_their_figures(edition):
 def test_pdfs_build_with_the_network_cut_off(site_build):
     if not site_build.network_cut:
         pytest.skip("cannot make a network namespace here (unshare -n needs root); offline build not checked")
-    assert "PDFs: printed" in site_build.log, site_build.log
+    assert "PDFs: zh, en printed" in site_build.log, site_build.log
 
 
 def test_links_inside_the_document_lead_somewhere(edition):

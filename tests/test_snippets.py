@@ -6,7 +6,6 @@ the English ones do: tests/test_messages.py finds them the same programs.)"""
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from PIL import Image
 
 from scripts import runner
+from tests import copies
 from tests import markdown_facts as md
 
 SNIPPETS = [path.stem for path in runner.all_snippets()]
@@ -70,14 +70,6 @@ def test_built_outputs_are_valid_and_figures_speak_their_language(name, site):
         assert zh.read_bytes() != en.read_bytes(), f"{name}/zh/{figure} is the English figure"
 
 
-def _copy_project(destination: Path) -> Path:
-    """The project's own files in a temporary folder, sharing the set-up (.venv, node_modules)."""
-    skip = shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "build", "__pycache__", ".pytest_cache", "out")
-    shutil.copytree(runner.ROOT, destination, ignore=skip)
-    (destination / "node_modules").symlink_to(runner.ROOT / "node_modules")
-    return destination
-
-
 def _runner_in(project: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "scripts.runner"], cwd=project, capture_output=True, text=True)
 
@@ -89,9 +81,7 @@ def _ran(project: Path) -> set[str]:
 @pytest.fixture(scope="module")
 def project_copy(tmp_path_factory, site):
     """A copy of the project with the build's snippet outputs and cache, as the next build finds them."""
-    project = _copy_project(tmp_path_factory.mktemp("copy") / "project")
-    shutil.copytree(runner.BUILD, project / "build" / "snippets")
-    return project
+    return copies.project(tmp_path_factory.mktemp("copy") / "project", build=("snippets",))
 
 
 TIMES = re.compile(r"[\d.]+ ms\b")  # q_gan_freeze prints how long steps took: never the same twice
