@@ -15,8 +15,8 @@ Chromium cannot number a table of contents, so each book is printed twice: a
 draft tells, through its named destinations, the page where each entry of the
 contents landed; the numbers go into the contents, which keeps a fixed width
 for them, and the book is printed again. If an entry has moved all the same,
-it is numbered and printed once more. Both languages print at the same time,
-in two tabs of one Chromium.
+it is numbered and printed once more. Both languages' print pages are made at
+the same time, one process each, and print at the same time, in two tabs of one Chromium.
 
 Chinese is set in a subset of Noto Sans CJK SC made for the text at hand:
 with the whole font, Chromium's PDF maps glyphs that the font shares between
