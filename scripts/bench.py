@@ -68,9 +68,9 @@ def prose_edit(langs: tuple[str, ...], repeats: int = 3) -> tuple[float, list[st
             for lang in langs:
                 edits.enter_context(appended(PROSE_PAGES[lang], f"\nA prose-only edit ({number}).\n"))
             started = time.perf_counter()
-            built = build.update_sites({lang: build.site_key(lang) for lang in build.CONFIGS})
+            built = build.update_sites(build.site_keys())
             runs.append(time.perf_counter() - started)
-    build.update_sites({lang: build.site_key(lang) for lang in build.CONFIGS})  # the committed pages again, untimed
+    build.update_sites(build.site_keys())  # the committed pages again, untimed
     return statistics.median(runs), built
 
 
@@ -87,8 +87,8 @@ def main() -> None:
     cold, cold_ran = timed_build()
     ran = json.loads(runner.SUMMARY.read_text())["ran"]
     compute = sum(ran.values())
-    for lang in build.CONFIGS:  # the sites just built, as make build would have stamped them
-        stamps.record(f"site-{lang}", build.site_key(lang))
+    for lang, key in build.site_keys().items():  # the sites just built, as make build would have stamped them
+        stamps.record(f"site-{lang}", key)
     warm_en, built_en = prose_edit(("en",))
     warm, built = prose_edit(("zh", "en"))
     skipped, _ = median_build(SNIPPETS="skip")

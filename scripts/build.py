@@ -62,9 +62,10 @@ def build_sites(langs=tuple(CONFIGS)) -> None:
         (SITE_DIRS["en"] / "404.html").unlink()
 
 
-def site_key(lang: str, root: Path = ROOT) -> str:
-    """The hash of everything one language's site is made from, in the project at `root`."""
-    return stamps.digest(*(root / name for name in (*SHARED_INPUTS, *OWN_INPUTS[lang])), root=root)
+def site_keys(root: Path = ROOT) -> dict[str, str]:
+    """{language: the hash of everything its site is made from}, in the project at `root`."""
+    return {lang: stamps.digest(*(root / name for name in (*SHARED_INPUTS, *own)), root=root)
+            for lang, own in OWN_INPUTS.items()}
 
 
 @contextmanager
@@ -108,7 +109,7 @@ def build_offline() -> None:
 
 def build_all() -> None:
     """Every output, each rebuilt only when its inputs changed; one line each says which."""
-    keys = {lang: site_key(lang) for lang in CONFIGS}
+    keys = site_keys()
     started = time.perf_counter()
     built = update_sites(keys)
     reused = [lang for lang in CONFIGS if lang not in built]

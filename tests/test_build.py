@@ -37,8 +37,8 @@ def test_an_edit_to_a_site_input_changes_the_key_of_each_language_it_feeds(tmp_p
             shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns(*stamps.IGNORED))
         else:
             shutil.copy2(source, tmp_path / name)
-    keys = {lang: build.site_key(lang, tmp_path) for lang in build.CONFIGS}
-    assert keys == {lang: build.site_key(lang) for lang in build.CONFIGS}, \
+    keys = build.site_keys(tmp_path)
+    assert keys == build.site_keys(), \
         "the keys depend on where the project is, not only on what it holds"
     feeds = {"docs/en/index.md": {"en"}, "docs/zh/index.md": {"zh"}, "mkdocs.en.yml": {"en"},
              "snippets/var_sum.py": {"zh", "en"}, "overrides/assets/site.css": {"zh", "en"}, "mkdocs.yml": {"zh", "en"}}
@@ -46,10 +46,10 @@ def test_an_edit_to_a_site_input_changes_the_key_of_each_language_it_feeds(tmp_p
         path = tmp_path / edited
         original = path.read_bytes()
         path.write_bytes(original + b"\n")
-        changed = {lang for lang in build.CONFIGS if build.site_key(lang, tmp_path) != keys[lang]}
+        changed = {lang for lang, key in build.site_keys(tmp_path).items() if key != keys[lang]}
         assert changed == langs, edited
         path.write_bytes(original)
-    assert {lang: build.site_key(lang, tmp_path) for lang in build.CONFIGS} == keys
+    assert build.site_keys(tmp_path) == keys
 
 
 def test_an_edit_to_the_chinese_pages_rebuilds_the_chinese_site_only(site, tmp_path):
@@ -63,7 +63,7 @@ def test_an_edit_to_the_chinese_pages_rebuilds_the_chinese_site_only(site, tmp_p
     page = project / "docs" / "zh" / "index.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n一处只改文字的编辑。\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", "from scripts import build; "
-                           "print(build.update_sites({lang: build.site_key(lang) for lang in build.CONFIGS}))"],
+                           "print(build.update_sites(build.site_keys()))"],
                           cwd=project, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.splitlines()[-1] == "['zh']", done.stdout[-3000:]
