@@ -123,9 +123,11 @@ def on_page_content(html, page, config, files):
 
 def on_post_page(output, page, config):
     """Math typeset by KaTeX (scripts/math_html.py), once the search plugin has indexed the
-    page's TeX, which reads better in the index than KaTeX's text does."""
+    page's TeX, which reads better in the index than KaTeX's text does. The offline edition's
+    pages fetch KaTeX's fonts through its stylesheet only: from file://, Chromium refuses the
+    early fetch of a font (a CORS request) and then fetches it again."""
     try:
-        return math_html.typeset(output, page.file.src_uri)
+        return math_html.typeset(output, page.file.src_uri, preload_fonts=not config.plugins["material/offline"].config.enabled)
     except math_html.MathError as error:
         raise PluginError(str(error)) from None
 

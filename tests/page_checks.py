@@ -36,14 +36,38 @@ RAW_MATH = r"""() => {
   return raw;
 }"""
 
+# Open the folded details and the tabs that hold an element, so that it can be seen.
+REVEAL = """(element) => {
+  for (let e = element; e; e = e.parentElement) {
+    if (e.tagName === "DETAILS") e.open = true;
+    if (e.parentElement && e.parentElement.classList.contains("tabbed-content")) {
+      const tab = [...e.parentElement.children].indexOf(e);
+      e.closest(".tabbed-set").querySelectorAll(":scope > input")[tab].checked = true;
+    }
+  }
+}"""
+
 # For each snippet block: its code's text, and the text of the element that its copy button's
-# clipboard target names, if that element is the block's own code.
-COPY_TARGETS = """() => [...document.querySelectorAll(".md-content div.highlight:has(> span.filename)")].map((block) => {
-  const code = block.querySelector("pre > code");
-  const button = block.querySelector("button.md-code__button[data-md-type=copy]");
-  const target = button && document.querySelector(button.dataset.clipboardTarget);
-  return {code: code.textContent, target: target === code ? target.textContent : null};
-})"""
+# clipboard target names, if that element is the block's own code. Material gives a block its
+# buttons when the block first comes into view (the theme's content.lazy), as a reader scrolls:
+# each block is opened, scrolled to, and given up to two seconds.
+COPY_TARGETS = f"""async () => {{
+  const reveal = {REVEAL};
+  const targets = [];
+  for (const block of document.querySelectorAll(".md-content div.highlight:has(> span.filename)")) {{
+    reveal(block);
+    block.scrollIntoView({{block: "center"}});
+    let button = null;
+    for (let waited = 0; !button && waited < 2000; waited += 20) {{
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      button = block.querySelector("button.md-code__button[data-md-type=copy]");
+    }}
+    const code = block.querySelector("pre > code");
+    const target = button && document.querySelector(button.dataset.clipboardTarget);
+    targets.push({{code: code.textContent, target: target === code ? target.textContent : null}});
+  }}
+  return targets;
+}}"""
 
 AXE_START = """() => { window.axeRun = axe.run(document, {resultTypes: ["violations"]}); }"""
 AXE_RESULT = """async () => {
@@ -137,15 +161,16 @@ class Tab:
         self.visit.lang = self.page.evaluate("document.documentElement.lang")
         self.visit.figures = self.page.evaluate(FIGURES)
         self.visit.raw_math = self.page.evaluate(RAW_MATH)
-        self.visit.copy_targets = self.page.evaluate(COPY_TARGETS)
         start_axe(self.page)
         return self
 
     def finish(self) -> Visit:
-        """Collect axe-core's findings, then narrow the window to a phone's and measure the page."""
+        """Collect axe-core's findings, then narrow the window to a phone's and measure the page;
+        last, open and scroll to each snippet block for its copy button."""
         self.visit.axe = axe_result(self.page)
         self.page.set_viewport_size(PHONE)
         self.visit.phone_width = self.page.evaluate(WIDTH)
+        self.visit.copy_targets = self.page.evaluate(COPY_TARGETS)
         return self.visit
 
 

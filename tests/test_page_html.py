@@ -44,6 +44,25 @@ def test_every_formula_is_typeset_when_the_site_is_built(site):
     assert with_math >= 10  # the five chapters in both languages
 
 
+def test_pages_with_math_fetch_the_fonts_their_formulas_draw_with_at_once(site):
+    """Main-Regular on every page with math, Math-Italic where a formula has a variable: each link
+    names a font the site serves, in the mode the stylesheet's fonts are fetched in (crossorigin),
+    which is what lets the browser use the early copy rather than fetch it again."""
+    italic_pages = 0
+    for path in built_pages(site):
+        soup = soup_of(path)
+        preloaded = {Path(link["href"]).name: link for link in soup.find_all("link", rel="preload")}
+        expected = {f"KaTeX_{font}.woff2" for font, drawn in
+                    (("Main-Regular", soup.select_one(".katex")), ("Math-Italic", soup.select_one(".katex .mathnormal")))
+                    if drawn}
+        assert set(preloaded) == expected, f"{path}: fonts fetched at once {sorted(preloaded)}, drawn {sorted(expected)}"
+        for name, link in preloaded.items():
+            assert (path.parent / link["href"]).resolve().is_file(), f"{path}: {link['href']} is not in the site"
+            assert link.has_attr("crossorigin") and link["as"] == "font", f"{path}: {link}"
+        italic_pages += "KaTeX_Math-Italic.woff2" in preloaded
+    assert italic_pages >= 10
+
+
 def _drawn_in(site_root: Path) -> set[int]:
     """The code points that KaTeX's HTML draws on the pages of one language's site, notebooks included."""
     drawn = set()

@@ -14,7 +14,7 @@ from PIL import Image
 
 from tests import markdown_facts as md
 from tests import reader
-from tests.page_checks import DESKTOP, axe_result, require_chromium, start_axe, with_axe
+from tests.page_checks import DESKTOP, REVEAL, axe_result, require_chromium, start_axe, with_axe
 
 require_chromium()
 
@@ -79,19 +79,6 @@ def test_search_finds_the_chapter_and_stays_in_its_language(tab, site_url, lang,
         f"{query!r} found {results}"
 
 
-# Open the folded details and the tab that hold a code block, and empty the clipboard.
-REVEAL = """(code) => {
-  for (let e = code; e; e = e.parentElement) {
-    if (e.tagName === "DETAILS") e.open = true;
-    if (e.parentElement && e.parentElement.classList.contains("tabbed-content")) {
-      const tab = [...e.parentElement.children].indexOf(e);
-      e.closest(".tabbed-set").querySelectorAll(":scope > input")[tab].checked = true;
-    }
-  }
-  return navigator.clipboard.writeText("");
-}"""
-
-
 @pytest.mark.parametrize("lang, page", [("zh", "mle-em/m-em/m-em-collapse.md"), ("en", "cnn-feature-maps/c-param-count.md")])
 def test_copy_buttons_copy_exactly_the_snippet_section_and_no_output(tab, site_url, lang, page):
     """The page's first and last buttons (the first in a folded setup block) are clicked, and the
@@ -104,11 +91,18 @@ def test_copy_buttons_copy_exactly_the_snippet_section_and_no_output(tab, site_u
     for index in sorted({0, len(sections) - 1}):
         code, (name, part) = blocks.nth(index), sections[index]
         code.evaluate(REVEAL)
+        code.scroll_into_view_if_needed()  # Material adds the buttons of a block in view (content.lazy)
+        tab.evaluate('navigator.clipboard.writeText("")')
         code.locator("xpath=..").locator("button.md-code__button[data-md-type=copy]").click()
         copied = tab.evaluate("navigator.clipboard.readText()")
         assert copied.rstrip("\n") == md.section_code(name, part, lang), f"the copy button of {name}:{part} copied:\n{copied}"
     outputs = tab.locator(".md-content details.output")
-    assert outputs.count() > 0 and outputs.locator("button.md-code__button").count() == 0
+    assert outputs.count() > 0
+    for index in range(outputs.count()):  # in view long enough for their buttons, had they any
+        outputs.nth(index).evaluate(REVEAL)
+        outputs.nth(index).scroll_into_view_if_needed()
+    tab.wait_for_timeout(500)
+    assert outputs.locator("button.md-code__button").count() == 0
 
 
 def luminance(image: Image.Image) -> list[int]:

@@ -1,13 +1,17 @@
 // Boxes that scroll sideways get keyboard focus, so that they can be scrolled without a mouse
-// (WCAG 2.1.1), as Material does for its own code blocks: wide tables (Material wraps them in
-// .md-typeset__scrollwrap), wide formulas (site.css) and the notebook pages' code and output blocks.
+// (WCAG 2.1.1): wide tables (Material wraps them in .md-typeset__scrollwrap), wide formulas
+// (site.css), code blocks and the notebook pages' code and output blocks. Material does this for
+// its code blocks only when each comes into view (content.lazy, mkdocs.yml); a reader who tabs
+// through the page needs every one at once. Every box is measured before any is changed: a change
+// between two measurements would make the browser lay the whole page out again for the next one.
 document$.subscribe(function () {
   const boxes = document.querySelectorAll(
-    ".md-typeset__scrollwrap, .md-typeset div.arithmatex, .jupyter-wrapper div, .jupyter-wrapper pre");
-  for (const box of boxes) {
+    ".md-typeset__scrollwrap, .md-typeset div.arithmatex, .md-typeset pre > code, .jupyter-wrapper div, .jupyter-wrapper pre");
+  const scrolling = Array.from(boxes).filter(function (box) {
     const overflow = getComputedStyle(box).overflowX;
-    if ((overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth) {
-      box.tabIndex = 0;
-    }
+    return (overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth;
+  });
+  for (const box of scrolling) {
+    box.tabIndex = 0;
   }
 });
