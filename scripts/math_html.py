@@ -30,9 +30,10 @@ RENDERER = Path(__file__).with_name("katex_render.js")
 ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 DELIMITERS = {"span": (r"\(", r"\)"), "div": (r"\[", r"\]")}
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]*)katex\.min\.css">')  # overrides/main.html's
-# The fonts fetched with the page, before its stylesheet asks for them, and what in KaTeX's output draws with
-# them: the upright font draws every formula's digits, signs and brackets, the italic one its variables.
-PRELOADED = {"Main-Regular": 'class="katex"', "Math-Italic": " mathnormal"}
+# A rule of KaTeX's stylesheet that names the font of one kind of output, such as
+# `.katex .mathbf{font-family:KaTeX_Main;font-weight:700}` (bold upright, KaTeX_Main-Bold.woff2).
+FONT_RULE = re.compile(r'([^{}]+)\{font-family:"?KaTeX_(\w+)"?(?:;font-style:(\w+))?(?:;font-weight:(\d+))?[;}]')
+CLASSES = re.compile(r'class="([^"]*)"')
 drawn: set[str] = set()  # what KaTeX's fonts draw on the pages typeset since the build began
 
 
@@ -84,7 +85,7 @@ def _formula(match: re.Match, where: str) -> tuple[str, bool]:
 
 def typeset(page_html: str, where: str, preload_fonts: bool = True) -> str:
     """`page_html` with every arithmatex formula typeset by KaTeX, and with preload_fonts, the
-    PRELOADED fonts its formulas draw with fetched at once; a formula that KaTeX cannot read
+    fonts its formulas draw with fetched at once; a formula that KaTeX cannot read
     raises MathError naming `where` (the page) and the formula."""
     cached = {formula: CACHE / f"{_cache_key(*formula)}.html"
               for formula in (_formula(match, where) for match in ARITHMATEX.finditer(page_html))}
@@ -110,12 +111,37 @@ def typeset(page_html: str, where: str, preload_fonts: bool = True) -> str:
     return _with_preloads(page_html, rendered.values()) if preload_fonts else page_html
 
 
+@functools.cache
+def _font_rules() -> list[tuple[frozenset[str], str]]:
+    """(classes, font) for each kind of output that KaTeX's stylesheet gives a font of its own: an
+    element of KaTeX's output with all those classes draws with that font, e.g. ({"mathbf"},
+    "Main-Bold"). The `katex` class of every formula's outer element draws with Main-Regular."""
+    rules = [(frozenset({"katex"}), "Main-Regular")]  # `.katex{font:normal 1.21em KaTeX_Main,…}`
+    stylesheet = (katex_fonts.KATEX / "katex.min.css").read_text(encoding="utf-8")
+    for selectors, family, style, weight in FONT_RULE.findall(stylesheet):
+        face = ("Bold" if weight == "700" else "") + ("Italic" if style == "italic" else "") or "Regular"
+        for selector in selectors.split(","):
+            # `.katex .delimsizing.mult .delim-size1>span`: the classes of the last part that has any
+            last = [part for part in re.split(r"[\s>]+", selector.strip()) if part.startswith(".")][-1]
+            rules.append((frozenset(last[1:].split(".")), f"{family}-{face}"))
+    return rules
+
+
+def _fonts_drawn(outputs) -> set[str]:
+    """The KaTeX fonts (e.g. "Main-Bold") that the formulas typeset as `outputs` draw with."""
+    class_sets = {frozenset(value.split()) for output in outputs for value in CLASSES.findall(output)}
+    return {font for classes, font in _font_rules() if any(classes <= found for found in class_sets)}
+
+
 def _with_preloads(page_html: str, outputs) -> str:
-    """The page with the PRELOADED fonts that its formulas draw with fetched at once, beside the
-    stylesheet: there when the text is first laid out. Found later, through the stylesheet, they
-    would widen the formulas already drawn in the fallback font and rewrap the lines around them
-    (Lighthouse on a phone, mle-em/exercises/: layout shift 0.13-0.21 without, 0.001 with)."""
-    fonts = [font for font, mark in PRELOADED.items() if any(mark in output for output in outputs)]
+    """The page with every font that its formulas draw with fetched at once, beside the stylesheet:
+    there when the text is first laid out. The browser fetches them all with the page's first layout
+    anyway (the page's whole text is laid out then, not just what is on screen); found that late,
+    through the stylesheet, they widened the formulas already laid out in a fallback font and
+    rewrapped the lines around them (Lighthouse on a phone, mle-em/exercises/: layout shift
+    0.13-0.21 without Main-Regular and Math-Italic early, 0.001 with; mle-em/m-em/m-em-kmeans/,
+    whose first lines have bold vectors: 0.119 with those two early, 0.001 with all five it draws with)."""
+    fonts = sorted(_fonts_drawn(outputs))
 
     def preloads(link: re.Match) -> str:
         return "".join(f'<link rel="preload" href="{link[1]}fonts/KaTeX_{font}.woff2" as="font" type="font/woff2" '

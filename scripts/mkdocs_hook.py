@@ -7,7 +7,8 @@ includes into setup, code and output blocks (scripts/blocks.py); it typesets the
 math (scripts/math_html.py); it sizes figures and makes them load lazily; it drops the code
 spans that show nothing (scripts/code_spans.py); it keeps notebook
 pages out of search and gives their figures the pages' alt text; it writes the
-search index as UTF-8.
+search index as UTF-8, which Material's script fetches when the reader opens search
+(scripts/search_on_open.py).
 In the offline edition (OFFLINE=true) it gives the pages our own file:// worker shim.
 """
 
@@ -26,7 +27,7 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by file path; make `scripts` importable
 
-from scripts import blocks, cells, code_spans, figure_size, katex_fonts, math_html, outputs, runner  # noqa: E402
+from scripts import blocks, cells, code_spans, figure_size, katex_fonts, math_html, outputs, runner, search_on_open  # noqa: E402
 
 KATEX = katex_fonts.KATEX
 FILE_WORKER = "assets/file-worker.js"  # overrides/assets/file-worker.js
@@ -102,7 +103,7 @@ def on_page_content(html, page, config, files):
     zip cannot link to itself). Figures carry their width and height (scripts/figure_size.py) and
     load when the reader scrolls near them; code blocks lose the spans that show nothing
     (scripts/code_spans.py). Notebook pages stay out of search, their figures get the alt text
-    the pages give them, and their Chinese headings get ids.
+    the pages give them and become files of their own, and their Chinese headings get ids.
 
     In search they came before the chapters that explain the same terms, and their code and
     outputs made up two thirds of the index that every page loads; each chapter links its
@@ -115,6 +116,7 @@ def on_page_content(html, page, config, files):
         page.meta["search"] = {"exclude": True}
         html = outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, figure_alts)
         html = outputs.with_heading_ids(html, page.toc)
+        html = outputs.with_figure_files(html, Path(config.site_dir) / Path(page.file.dest_uri).parent)
     try:
         return figure_size.sized(html, page.url, lambda uri: getattr(files.get_file_from_path(uri), "abs_src_path", None))
     except figure_size.FigureSizeError as error:
@@ -137,7 +139,8 @@ def on_post_build(config):
     """Material writes the search index with each Chinese character escaped (\\u6279, six bytes
     for three): written again as UTF-8, the Chinese index that every page loads is a third smaller.
     The build's KaTeX process, if it started one, ends, and KaTeX's fonts are cut down to what the
-    formulas draw (scripts/katex_fonts.py), except in a dirty build, which cannot know all of it."""
+    formulas draw (scripts/katex_fonts.py), except in a dirty build, which cannot know all of it.
+    Material's script fetches the index when the reader opens search (scripts/search_on_open.py)."""
     math_html.close()
     if every_page_built:
         katex_fonts.cut(Path(config.site_dir) / "assets" / "katex" / "fonts", math_html.drawn)
@@ -145,3 +148,7 @@ def on_post_build(config):
     if index.exists():
         data = json.loads(index.read_text(encoding="utf-8"))
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    try:
+        search_on_open.patch(Path(config.site_dir))
+    except search_on_open.BundleChanged as error:
+        raise PluginError(str(error)) from None

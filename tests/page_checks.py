@@ -93,6 +93,21 @@ WIDTH = """() => {
 }"""
 
 
+# The KaTeX fonts that the page draws with (its loaded font faces, as file names), each with whether
+# the page asks for it itself (a preload link, scripts/math_html.py): a font that only KaTeX's
+# stylesheet asks for comes after the text was laid out, and whatever it draws moves when it comes.
+KATEX_FONTS = """() => {
+  const early = new Set(Array.from(document.querySelectorAll("link[rel=preload][as=font]"),
+                                   (link) => link.href.split("/").pop()));
+  // KaTeX's own faces; site.css's local fallbacks ("KaTeX_Main fallback") are fetched from nowhere
+  return Array.from(document.fonts).filter((face) => /^"?KaTeX_\w+"?$/.test(face.family) && face.status === "loaded")
+    .map((face) => {
+      const style = (face.weight === "700" ? "Bold" : "") + (face.style === "italic" ? "Italic" : "") || "Regular";
+      const file = `${face.family.replace(/"/g, "")}-${style}.woff2`;
+      return {file, early: early.has(file)};
+    });
+}"""
+
 def require_chromium() -> None:
     """At the top of a browser test module: without Chromium, skip the module with one line saying
     so, except on CI (CI=true), whose set-up installs it: there, fail."""
@@ -115,6 +130,7 @@ class Visit:
     axe: list[str] = field(default_factory=list)
     phone_width: dict = field(default_factory=dict)
     copy_targets: list[dict] = field(default_factory=list)  # COPY_TARGETS
+    katex_fonts: list[dict] = field(default_factory=list)  # KATEX_FONTS
 
 
 def with_axe(context):
@@ -166,11 +182,12 @@ class Tab:
 
     def finish(self) -> Visit:
         """Collect axe-core's findings, then narrow the window to a phone's and measure the page;
-        last, open and scroll to each snippet block for its copy button."""
+        open and scroll to each snippet block for its copy button; last, list the KaTeX fonts it fetched."""
         self.visit.axe = axe_result(self.page)
         self.page.set_viewport_size(PHONE)
         self.visit.phone_width = self.page.evaluate(WIDTH)
         self.visit.copy_targets = self.page.evaluate(COPY_TARGETS)
+        self.visit.katex_fonts = self.page.evaluate(KATEX_FONTS)
         return self.visit
 
 

@@ -68,6 +68,16 @@ def test_math_is_typeset(visits):
     assert not problems, "raw TeX in the visible text:\n" + report(problems)
 
 
+def test_pages_fetch_every_font_of_their_formulas_with_the_page(visits):
+    """Each KaTeX font a page draws with is asked for by the page itself, before the layout that
+    needs it (on a phone, a font found by the layout rewrapped the lines of its formulas)."""
+    drawing = {url: v.katex_fonts for url, v in visits.items() if v.katex_fonts}
+    problems = {url: [font["file"] for font in fonts if not font["early"]] for url, fonts in drawing.items()}
+    problems = {url: late for url, late in problems.items() if late}
+    assert not problems, "KaTeX fonts that only the layout asked for:\n" + report(problems)
+    assert len(drawing) >= 60, f"only {len(drawing)} pages draw with KaTeX's fonts"
+
+
 def test_no_page_scrolls_sideways_on_a_375_px_phone(visits):
     widths = {url: v.phone_width for url, v in visits.items()}
     problems = {url: [f"{w['scroll']} px wide in a {w['client']} px window; sticking out: {w['wide']}"]

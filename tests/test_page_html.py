@@ -11,7 +11,7 @@ from PIL import Image
 
 from fontTools.ttLib import TTFont
 
-from scripts import code_spans, katex_fonts, math_html
+from scripts import code_spans, katex_fonts, math_html, runner
 from tests import markdown_facts as md
 
 VIEWBOX = re.compile(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"')
@@ -44,23 +44,30 @@ def test_every_formula_is_typeset_when_the_site_is_built(site):
     assert with_math >= 10  # the five chapters in both languages
 
 
+# Fonts of KaTeX's output, by its stylesheet's rules (tests/test_browser.py checks, in a browser, that
+# every font a page draws with is preloaded; this, the built pages).
+DRAWN_WITH = {"Main-Regular": ".katex", "Math-Italic": ".katex .mathnormal", "Main-Bold": ".katex .mathbf",
+              "Math-BoldItalic": ".katex .boldsymbol", "AMS-Regular": ".katex .mathbb", "Size1-Regular":
+              ".katex .delimsizing.size1, .katex .op-symbol.small-op"}
+
+
 def test_pages_with_math_fetch_the_fonts_their_formulas_draw_with_at_once(site):
-    """Main-Regular on every page with math, Math-Italic where a formula has a variable: each link
-    names a font the site serves, in the mode the stylesheet's fonts are fetched in (crossorigin),
-    which is what lets the browser use the early copy rather than fetch it again."""
-    italic_pages = 0
+    """Main-Regular on every page with math, Math-Italic where a formula has a variable, and so on:
+    each link names a font the site serves, in the mode the stylesheet's fonts are fetched in
+    (crossorigin), which is what lets the browser use the early copy rather than fetch it again."""
+    pages_with = dict.fromkeys(DRAWN_WITH, 0)
     for path in built_pages(site):
         soup = soup_of(path)
         preloaded = {Path(link["href"]).name: link for link in soup.find_all("link", rel="preload")}
-        expected = {f"KaTeX_{font}.woff2" for font, drawn in
-                    (("Main-Regular", soup.select_one(".katex")), ("Math-Italic", soup.select_one(".katex .mathnormal")))
-                    if drawn}
-        assert set(preloaded) == expected, f"{path}: fonts fetched at once {sorted(preloaded)}, drawn {sorted(expected)}"
+        drawn = {f"KaTeX_{font}.woff2" for font, selector in DRAWN_WITH.items() if soup.select_one(selector)}
+        assert drawn <= set(preloaded), f"{path}: fonts fetched at once {sorted(preloaded)}, drawn {sorted(drawn)}"
+        assert bool(preloaded) == bool(soup.select_one(".katex")), f"{path}: {sorted(preloaded)}"
         for name, link in preloaded.items():
             assert (path.parent / link["href"]).resolve().is_file(), f"{path}: {link['href']} is not in the site"
             assert link.has_attr("crossorigin") and link["as"] == "font", f"{path}: {link}"
-        italic_pages += "KaTeX_Math-Italic.woff2" in preloaded
-    assert italic_pages >= 10
+            font = name.removeprefix("KaTeX_").removesuffix(".woff2")
+            pages_with[font] = pages_with.get(font, 0) + 1
+    assert all(pages_with[font] >= 2 for font in DRAWN_WITH), pages_with
 
 
 def _drawn_in(site_root: Path) -> set[int]:
@@ -106,6 +113,19 @@ def test_every_figure_carries_the_shape_of_its_file(site):
             checked += 1
     assert checked > 40
 
+
+def test_notebook_figures_are_files_of_their_own_loaded_lazily_at_their_size(site):
+    """nbconvert writes a notebook's figures into its page as data: URLs; the built page loads each
+    from a PNG beside it (scripts/outputs.py), so the page itself stays small for a phone."""
+    pages = sorted(site.glob("notebooks/*/index.html")) + sorted(site.glob("en/notebooks/*/index.html"))
+    figures = 0
+    for path in pages:
+        assert 'src="data:' not in path.read_text(encoding="utf-8"), f"{path}: a figure still inside the page"
+        for image in soup_of(path).select(".md-content img"):
+            assert image.get("loading") == "lazy", f"{path}: {image['src']}"
+            assert Image.open(path.parent / image["src"]).size == (int(image["width"]), int(image["height"]))
+            figures += 1
+    assert len(pages) == 2 * len(runner.all_snippets()) and figures > 40, (len(pages), figures)
 
 def test_code_keeps_its_text_and_coloured_spans_without_the_plain_ones():
     highlighted = ('<pre><span></span><code><span class="n">x</span><span class="w"> </span><span class="o">=</span> '

@@ -79,6 +79,22 @@ def test_search_finds_the_chapter_and_stays_in_its_language(tab, site_url, lang,
         f"{query!r} found {results}"
 
 
+def test_search_index_comes_when_search_opens_and_results_highlight_the_terms(tab, site_url):
+    """A page opens without the search index (scripts/search_on_open.py); opening search fetches
+    it, once, and finds; the page a result leads to marks the terms searched for."""
+    fetched = []
+    tab.on("request", lambda request: "search_index" in request.url and fetched.append(request.url))
+    tab.goto(site_url + md.url_of("en", "mle-em/index.md"), wait_until="networkidle")
+    assert not fetched, "the page fetched the search index before search was opened"
+    results = reader.search(tab, "likelihood")
+    assert fetched == [f"{site_url}en/search/search_index.json"] and results, (fetched, results)
+    tab.locator(".md-search-result__item .md-search-result__link").first.click()
+    tab.wait_for_load_state("networkidle")
+    assert "h=likelihood" in tab.url
+    marked = tab.locator("mark[data-md-highlight]").all_text_contents()
+    assert marked and all(text.lower() == "likelihood" for text in marked), marked
+
+
 @pytest.mark.parametrize("lang, page", [("zh", "mle-em/m-em/m-em-collapse.md"), ("en", "cnn-feature-maps/c-param-count.md")])
 def test_copy_buttons_copy_exactly_the_snippet_section_and_no_output(tab, site_url, lang, page):
     """The page's first and last buttons (the first in a folded setup block) are clicked, and the
