@@ -96,7 +96,7 @@ WIDTH = """() => {
 # The KaTeX fonts that the page draws with (its loaded font faces, as file names), each with whether
 # the page asks for it itself (a preload link, scripts/math_html.py): a font that only KaTeX's
 # stylesheet asks for comes after the text was laid out, and whatever it draws moves when it comes.
-KATEX_FONTS = """() => {
+KATEX_FONTS = r"""() => {
   const early = new Set(Array.from(document.querySelectorAll("link[rel=preload][as=font]"),
                                    (link) => link.href.split("/").pop()));
   // KaTeX's own faces; site.css's local fallbacks ("KaTeX_Main fallback") are fetched from nowhere
