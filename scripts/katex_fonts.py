@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 KATEX = ROOT / "node_modules" / "katex" / "dist"
 FONTS = KATEX / "fonts"
+STYLESHEET = KATEX / "katex.min.css"
 CACHE = ROOT / "build" / "katex" / "fonts"
 KATEX_PACKAGE = KATEX.parent / "package.json"
 DRAWN_PART = re.compile(r'class="katex-html"[^>]*>(.*)', re.S)  # the last part of KaTeX's output

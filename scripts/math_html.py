@@ -117,7 +117,7 @@ def _font_rules() -> list[tuple[frozenset[str], str]]:
     element of KaTeX's output with all those classes draws with that font, e.g. ({"mathbf"},
     "Main-Bold"). The `katex` class of every formula's outer element draws with Main-Regular."""
     rules = [(frozenset({"katex"}), "Main-Regular")]  # `.katex{font:normal 1.21em KaTeX_Main,…}`
-    stylesheet = (katex_fonts.KATEX / "katex.min.css").read_text(encoding="utf-8")
+    stylesheet = katex_fonts.STYLESHEET.read_text(encoding="utf-8")
     for selectors, family, style, weight in FONT_RULE.findall(stylesheet):
         face = ("Bold" if weight == "700" else "") + ("Italic" if style == "italic" else "") or "Regular"
         for selector in selectors.split(","):

@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by file path; make `scripts`
 
 from scripts import blocks, cells, code_spans, figure_size, katex_fonts, math_html, outputs, runner, search_on_open  # noqa: E402
 
-KATEX = katex_fonts.KATEX
 FILE_WORKER = "assets/file-worker.js"  # overrides/assets/file-worker.js
 EDITION_ONLY = re.compile(r'<p class="(online|offline)-only">.*?</p>\n?', re.DOTALL)
 # Quieter builds: jieba (the search plugin's segmenter) and mkdocs-jupyter log every file they touch.
@@ -72,10 +71,10 @@ def on_files(files, config):
     figure_alts.clear()
     figure_alts.update(outputs.figure_alts(Path(config.docs_dir), lang))
     extra = dict(outputs.published_files(lang))
-    if not (KATEX / "katex.min.css").exists():
-        raise PluginError(f"KaTeX is missing from {KATEX}: run `make` (set-up runs `npm ci`)")
-    extra["assets/katex/katex.min.css"] = KATEX / "katex.min.css"
-    for font in sorted((KATEX / "fonts").glob("*.woff2")):
+    if not katex_fonts.STYLESHEET.exists():
+        raise PluginError(f"KaTeX is missing from {katex_fonts.KATEX}: run `make` (set-up runs `npm ci`)")
+    extra["assets/katex/katex.min.css"] = katex_fonts.STYLESHEET
+    for font in sorted(katex_fonts.FONTS.glob("*.woff2")):
         extra[f"assets/katex/fonts/{font.name}"] = font
     for site_path, path in extra.items():
         if site_path.startswith("notebooks/"):
@@ -110,17 +109,20 @@ def on_page_content(html, page, config, files):
     notebooks and shows the same code."""
     edition = "offline" if config.plugins["material/offline"].config.enabled else "online"
     html = EDITION_ONLY.sub(lambda match: match[0] if match[1] == edition else "", html)
-    if not page.file.src_uri.startswith("notebooks/"):
-        html = code_spans.trimmed(html.replace("<img ", '<img loading="lazy" '))
+    notebook = page.file.src_uri.startswith("notebooks/")
+    html = html.replace("<img ", '<img loading="lazy" ')
+    if not notebook:
+        html = code_spans.trimmed(html)
     else:
         page.meta["search"] = {"exclude": True}
         html = outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, figure_alts)
         html = outputs.with_heading_ids(html, page.toc)
-        html = outputs.with_figure_files(html, Path(config.site_dir) / Path(page.file.dest_uri).parent)
     try:
-        return figure_size.sized(html, page.url, lambda uri: getattr(files.get_file_from_path(uri), "abs_src_path", None))
+        html = figure_size.sized(html, page.url, lambda uri: getattr(files.get_file_from_path(uri), "abs_src_path", None))
     except figure_size.FigureSizeError as error:
         raise PluginError(str(error)) from None
+    # Sized first: figure_size reads a notebook's figures from the data: URLs they then leave.
+    return outputs.with_figure_files(html, Path(config.site_dir) / Path(page.file.dest_uri).parent) if notebook else html
 
 
 def on_post_page(output, page, config):

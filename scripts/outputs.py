@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from scripts import cells, figure_size, messages
+from scripts import cells, messages
 from scripts.runner import BUILD, ROOT, all_snippets
 
 TRANSLATED = ROOT / "build" / "translated"
@@ -134,17 +134,15 @@ INLINE_PNG = re.compile(r'<img\b([^>]*?)\ssrc="data:image/png;base64,([^"]+)"')
 
 def with_figure_files(notebook_html: str, folder: Path) -> str:
     """The notebook page with each figure, which nbconvert writes into the page as a data: URL, saved
-    as a PNG of its own in `folder` (the page's folder in the built site) and loaded lazily from
-    there, in the room its width and height keep. Inline, the figures were most of what a phone had
-    to fetch before it could draw the page (notebooks/em_gmm_2d/: 404 kB gzipped, 282 kB of it its
-    two figures' PNGs)."""
+    as a PNG of its own in `folder` (the page's folder in the built site), from which the page loads
+    it. Inline, the figures were most of what a phone had to fetch before it could draw the page
+    (notebooks/em_gmm_2d/: 404 kB gzipped, 282 kB of it its two figures' PNGs)."""
     def saved(match: re.Match) -> str:
         data = base64.b64decode(match[2])
         name = f"figure-{hashlib.sha256(data).hexdigest()[:12]}.png"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
-        width, height = figure_size.size(data)
-        return f'<img loading="lazy" width="{width}" height="{height}"{match[1]} src="{name}"'
+        return f'<img{match[1]} src="{name}"'
 
     return INLINE_PNG.sub(saved, notebook_html)
 

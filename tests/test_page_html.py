@@ -127,6 +127,7 @@ def test_notebook_figures_are_files_of_their_own_loaded_lazily_at_their_size(sit
             figures += 1
     assert len(pages) == 2 * len(runner.all_snippets()) and figures > 40, (len(pages), figures)
 
+
 def test_code_keeps_its_text_and_coloured_spans_without_the_plain_ones():
     highlighted = ('<pre><span></span><code><span class="n">x</span><span class="w"> </span><span class="o">=</span> '
                    '<span class="mi">1</span></code></pre><p><span class="n">kept</span></p>')
