@@ -1,8 +1,9 @@
 """What a reader does on the built site, in Debian's Chromium through Playwright, against the
 site served on 127.0.0.1: the language selector keeps the page, search finds the chapters, a copy
-button copies exactly its snippet section, figures stay legible in the dark palette, the light/dark
-toggle keeps the reader's choice, old addresses of the chapters still arrive. Then the offline
-edition, unzipped and read from file://.
+button copies exactly its snippet section, the code of a folded answer takes keyboard focus when the
+answer opens, figures stay legible in the dark palette, the light/dark toggle keeps the reader's
+choice, old addresses of the chapters still arrive. Then the offline edition, unzipped and read
+from file://.
 
 Without Chromium the module skips with one line saying so, except on CI (CI=true), whose set-up
 installs it: there it fails."""
@@ -14,7 +15,7 @@ from PIL import Image
 
 from tests import markdown_facts as md
 from tests import reader
-from tests.page_checks import DESKTOP, REVEAL, axe_result, require_chromium, start_axe, with_axe
+from tests.page_checks import DESKTOP, PHONE, REVEAL, axe_result, require_chromium, start_axe, with_axe
 
 require_chromium()
 
@@ -93,6 +94,30 @@ def test_search_index_comes_when_search_opens_and_results_highlight_the_terms(ta
     assert "h=likelihood" in tab.url
     marked = tab.locator("mark[data-md-highlight]").all_text_contents()
     assert marked and all(text.lower() == "likelihood" for text in marked), marked
+
+
+# Each code block of an answer that is not in a fold of its own: [scrolls sideways, tabIndex].
+ANSWER_CODE = """() => [...document.querySelectorAll("article details.success pre > code")]
+  .filter((box) => [null, box.closest("details.success")].includes(box.closest("details:not([open])")))
+  .map((box) => [box.scrollWidth > box.clientWidth, box.tabIndex])"""
+# Opens every answer, as a reader's click does but without scrolling, and resolves once each has
+# fired its toggle event (to scrollable.js's listener first, which was added first).
+OPEN_ANSWERS = """() => Promise.all([...document.querySelectorAll("article details.success")].map((fold) =>
+  new Promise((opened) => { fold.addEventListener("toggle", opened, {once: true}); fold.open = true; })))"""
+
+
+def test_code_in_a_folded_answer_takes_keyboard_focus_when_the_answer_opens(tab, site_url):
+    """overrides/assets/scrollable.js leaves the code of folded answers alone at load (measuring it
+    costs a layout of each fold) and, when an answer opens, makes every block in it that scrolls
+    sideways focusable, including those below the screen, which Material reaches only in view."""
+    tab.set_viewport_size(PHONE)
+    tab.goto(site_url + md.url_of("zh", "mle-em/exercises.md"), wait_until="networkidle")
+    folded = tab.evaluate(ANSWER_CODE)
+    assert folded and all(index == -1 for _, index in folded), folded
+    tab.evaluate(OPEN_ANSWERS)
+    opened = tab.evaluate(ANSWER_CODE)
+    assert any(scrolls for scrolls, _ in opened), "no code block in an answer scrolls sideways on a phone"
+    assert all(index == 0 for scrolls, index in opened if scrolls), opened
 
 
 @pytest.mark.parametrize("lang, page", [("zh", "mle-em/m-em/m-em-collapse.md"), ("en", "cnn-feature-maps/c-param-count.md")])
