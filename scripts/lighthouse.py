@@ -6,7 +6,8 @@ phone on a slow 4G network, CPU slowed down 4×, simulated) and with its desktop
 reports, per page and preset: the performance and accessibility scores, Largest Contentful
 Paint, Total Blocking Time, Cumulative Layout Shift and the number of DOM elements.
 
-    python -m scripts.lighthouse [--runs N] [URL ...]   e.g. `mle-em/m-em/ en/mle-em/m-em/`; by default chapter_pages()
+    python -m scripts.lighthouse [--runs N] [--preset mobile|desktop] [PAGE ...]
+        e.g. `mle-em/m-em/ en/mle-em/m-em/`; by default chapter_pages(), both presets
 
 One run of a page can differ from the next by 10 points or more on a machine with two shared cores
 (Chromium's tasks take longer when other processes run, and Lighthouse multiplies them by four);
@@ -20,6 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +80,7 @@ def run(url: str, preset: str) -> Report:
 HEADER = f"{'page':<38} {'preset':<8} {'perf':>4} {'a11y':>4} {'LCP s':>6} {'TBT ms':>7} {'CLS':>6} {'DOM':>6}"
 
 
-def row(page: str, preset: str, report: Report, scores: list[int] = ()) -> str:
+def row(page: str, preset: str, report: Report, scores: Sequence[int] = ()) -> str:
     return (f"{page or '(home)':<38} {preset:<8} {report.performance:>4} {report.accessibility:>4} "
             f"{report.lcp_s:>6.1f} {report.tbt_ms:>7.0f} {report.cls:>6.3f} {report.dom:>6}"
             + (f"  runs {', '.join(map(str, scores))}" if len(scores) > 1 else ""))
@@ -115,8 +117,10 @@ if __name__ == "__main__":
     if not available():
         sys.exit("Lighthouse needs Chromium (Debian's chromium) and node_modules (npm ci)")
     parser = argparse.ArgumentParser(description="Lighthouse on pages of the built site (site/)")
-    parser.add_argument("--runs", type=int, default=1, help="runs per page and preset; each row is the median run")
+    parser.add_argument("--runs", type=int, default=1, help="runs per page and preset (odd); each row is the median run")
     parser.add_argument("--preset", choices=PRESETS, action="append", help="only this preset (default: both)")
     parser.add_argument("pages", nargs="*", help="e.g. mle-em/m-em/ en/mle-em/m-em/ (default: every chapter page)")
     arguments = parser.parse_args()
+    if arguments.runs < 1 or arguments.runs % 2 == 0:
+        parser.error("--runs takes an odd number, so that one run is the median")
     print_table(arguments.pages, tuple(arguments.preset or PRESETS), arguments.runs)

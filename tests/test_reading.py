@@ -101,7 +101,7 @@ ANSWER_CODE = """() => [...document.querySelectorAll("article details.success pr
   .filter((box) => [null, box.closest("details.success")].includes(box.closest("details:not([open])")))
   .map((box) => [box.scrollWidth > box.clientWidth, box.tabIndex])"""
 # Opens every answer, as a reader's click does but without scrolling, and resolves once each has
-# fired its toggle event (to scrollable.js's listener first, which was added first).
+# fired its toggle event (scrollable.js hears it first, on the document while capturing).
 OPEN_ANSWERS = """() => Promise.all([...document.querySelectorAll("article details.success")].map((fold) =>
   new Promise((opened) => { fold.addEventListener("toggle", opened, {once: true}); fold.open = true; })))"""
 
