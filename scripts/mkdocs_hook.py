@@ -5,8 +5,9 @@ and sources, and KaTeX's stylesheet and fonts from node_modules, to the site; it
 pages' {{ NAME.KEY }} numbers from the snippets' numbers.json; it turns snippet
 includes into setup, code and output blocks (scripts/blocks.py); it typesets the
 math (scripts/math_html.py); it sizes figures and makes them load lazily; it drops the code
-spans that show nothing (scripts/code_spans.py); it keeps notebook
-pages out of search and gives their figures the pages' alt text; it writes the
+spans that show nothing (scripts/code_spans.py); it keeps notebook pages out of search, gives
+their figures the pages' alt text and moves their styles into one stylesheet cut to what they
+use (scripts/notebook_css.py); it writes the
 search index as UTF-8, which Material's script fetches when the reader opens search
 (scripts/search_on_open.py).
 In the offline edition (OFFLINE=true) it gives the pages our own file:// worker shim.
@@ -27,7 +28,10 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by file path; make `scripts` importable
 
-from scripts import blocks, cells, code_spans, figure_size, katex_fonts, math_html, outputs, runner, search_on_open  # noqa: E402
+from mkdocs.utils import get_relative_url  # noqa: E402
+
+from scripts import (blocks, cells, code_spans, figure_size, katex_fonts, math_html, notebook_css, outputs,  # noqa: E402
+                     runner, search_on_open)
 
 FILE_WORKER = "assets/file-worker.js"  # overrides/assets/file-worker.js
 EDITION_ONLY = re.compile(r'<p class="(online|offline)-only">.*?</p>\n?', re.DOTALL)
@@ -51,8 +55,14 @@ def on_startup(command, dirty):
     every_page_built = not dirty
 
 
+notebook_styles = {}  # the CSS that mkdocs-jupyter put in the notebook pages (one text, kept once)
+notebook_names = set()  # the element names, classes and ids on the notebook pages (notebook_css.names)
+
+
 def on_pre_build(config):
     math_html.drawn.clear()
+    notebook_styles.clear()
+    notebook_names.clear()
     if os.environ.get("SNIPPETS") == "skip" or not runner.stale_snippets():
         return  # SNIPPETS=skip builds with whatever outputs exist (make bench uses it)
     # A separate process: it imports torch once and forks per snippet, which MkDocs' own
@@ -102,7 +112,8 @@ def on_page_content(html, page, config, files):
     zip cannot link to itself). Figures carry their width and height (scripts/figure_size.py) and
     load when the reader scrolls near them; code blocks lose the spans that show nothing
     (scripts/code_spans.py). Notebook pages stay out of search, their figures get the alt text
-    the pages give them and become files of their own, and their Chinese headings get ids.
+    the pages give them and become files of their own, their Chinese headings get ids, and their
+    styles move to one stylesheet (scripts/notebook_css.py).
 
     In search they came before the chapters that explain the same terms, and their code and
     outputs made up two thirds of the index that every page loads; each chapter links its
@@ -115,6 +126,11 @@ def on_page_content(html, page, config, files):
         html = code_spans.trimmed(html)
     else:
         page.meta["search"] = {"exclude": True}
+        try:
+            html, css = notebook_css.moved_out(html)
+        except notebook_css.TemplateChanged as error:
+            raise PluginError(str(error)) from None
+        notebook_styles[css] = None
         html = outputs.with_figure_alts(html, Path(page.file.abs_src_path), Path(page.file.src_uri).stem, figure_alts)
         html = outputs.with_heading_ids(html, page.toc)
     try:
@@ -129,11 +145,17 @@ def on_post_page(output, page, config):
     """Math typeset by KaTeX (scripts/math_html.py), once the search plugin has indexed the
     page's TeX, which reads better in the index than KaTeX's text does. The offline edition's
     pages fetch KaTeX's fonts through its stylesheet only: from file://, Chromium refuses the
-    early fetch of a font (a CORS request) and then fetches it again."""
+    early fetch of a font (a CORS request) and then fetches it again. A notebook page links the
+    notebooks' stylesheet, where its inline styles were, and its names are noted for the cut."""
     try:
-        return math_html.typeset(output, page.file.src_uri, preload_fonts=not config.plugins["material/offline"].config.enabled)
+        output = math_html.typeset(output, page.file.src_uri, preload_fonts=not config.plugins["material/offline"].config.enabled)
     except math_html.MathError as error:
         raise PluginError(str(error)) from None
+    if page.file.src_uri.startswith("notebooks/"):  # after the site's own stylesheets, as its inline styles were
+        link = f'<link rel="stylesheet" href="{get_relative_url(notebook_css.SITE_PATH, page.url)}">\n'
+        output = output.replace("</head>", link + "</head>", 1)
+        notebook_names.update(notebook_css.names(output))
+    return output
 
 
 @event_priority(-50)  # after the search plugin writes the index, before the offline plugin copies it
@@ -141,11 +163,17 @@ def on_post_build(config):
     """Material writes the search index with each Chinese character escaped (\\u6279, six bytes
     for three): written again as UTF-8, the Chinese index that every page loads is a third smaller.
     The build's KaTeX process, if it started one, ends, and KaTeX's fonts are cut down to what the
-    formulas draw (scripts/katex_fonts.py), except in a dirty build, which cannot know all of it.
-    Material's script fetches the index when the reader opens search (scripts/search_on_open.py)."""
+    formulas draw (scripts/katex_fonts.py), except in a dirty build, which cannot know all of it;
+    so is the notebooks' stylesheet (scripts/notebook_css.py). Material's script fetches the
+    index when the reader opens search (scripts/search_on_open.py)."""
     math_html.close()
     if every_page_built:
         katex_fonts.cut(Path(config.site_dir) / "assets" / "katex" / "fonts", math_html.drawn)
+    if notebook_styles:
+        css = "\n".join(notebook_styles)
+        # A dirty build has seen only the pages that changed: it keeps every rule.
+        css = notebook_css.cut(css, notebook_names) if every_page_built else css
+        (Path(config.site_dir) / notebook_css.SITE_PATH).write_text(css, encoding="utf-8")
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.exists():
         data = json.loads(index.read_text(encoding="utf-8"))

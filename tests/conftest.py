@@ -148,10 +148,12 @@ def unzipped(site, tmp_path_factory) -> Path:
     return folder / offline.NAME
 
 
-# The files that take longest start first, one on each worker (pytest.ini turns off xdist's own
-# order, the file with most tests first): test_browser.py makes the build, which it needs before
-# its long visit of every page, while test_snippets.py makes the standalone runs of the snippets.
-FIRST = ("test_browser.py", "test_snippets.py")
+# The files that take longest start first (pytest.ini turns off xdist's own order, the file with
+# most tests first). xdist gives each worker one file to start, and each next file to the first
+# worker with at most two tests left: test_browser_zh.py makes the build, which it needs before
+# its visit of the Chinese pages, while test_snippets.py makes the standalone runs of the
+# snippets; the worker that ends first, test_snippets.py's, then visits the English pages.
+FIRST = ("test_browser_zh.py", "test_snippets.py", "test_browser_en.py")
 
 
 def pytest_collection_modifyitems(items):

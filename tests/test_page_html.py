@@ -44,7 +44,7 @@ def test_every_formula_is_typeset_when_the_site_is_built(site):
     assert with_math >= 10  # the five chapters in both languages
 
 
-# Fonts of KaTeX's output, by its stylesheet's rules (tests/test_browser.py checks, in a browser, that
+# Fonts of KaTeX's output, by its stylesheet's rules (tests/site_visits.py checks, in a browser, that
 # every font a page draws with is preloaded; this, the built pages).
 DRAWN_WITH = {"Main-Regular": ".katex", "Math-Italic": ".katex .mathnormal", "Main-Bold": ".katex .mathbf",
               "Math-BoldItalic": ".katex .boldsymbol", "AMS-Regular": ".katex .mathbb", "Size1-Regular":
