@@ -69,6 +69,12 @@ def covering(pages) -> list:
 
 
 @pytest.fixture(scope="module")
+def covering_pages(site) -> list:
+    """covering() of every notebook page, found once for both palettes."""
+    return covering(notebook_pages(site))
+
+
+@pytest.fixture(scope="module")
 def original_styles(site):
     """The <style> blocks that mkdocs-jupyter writes into a notebook page, as it writes them."""
     from mkdocs_jupyter import convert
@@ -101,8 +107,9 @@ def test_notebook_pages_carry_no_styles_of_their_own_and_link_a_small_stylesheet
 
 # The dark palette changes mkdocs-jupyter's colour variables only: one page shows whether they stay.
 @pytest.mark.parametrize("palette, page_count", [("default", None), ("slate", 1)])
-def test_every_element_of_the_notebooks_is_styled_as_by_mkdocs_jupyters_own_styles(browser, site_url, site, original_styles, palette, page_count):
-    pages = covering(notebook_pages(site))[:page_count]
+def test_every_element_of_the_notebooks_is_styled_as_by_mkdocs_jupyters_own_styles(browser, site_url, site, covering_pages,
+                                                                                   original_styles, palette, page_count):
+    pages = covering_pages[:page_count]
     assert pages
     context = browser.new_context(viewport=DESKTOP)
     tab = context.new_page()
