@@ -36,6 +36,19 @@ DIFFERENT = f"""() => {{
     if (now.length !== keptStyles.length) return ["the page has other elements now"];
     return elements.filter((element, i) => now[i] !== keptStyles[i]).map((e) => e.tagName + " " + (e.getAttribute("class") ?? ""));
 }}"""
+# Material's script sizes the sidebars (an inline height) after the page has loaded: on a first
+# load, the sidebars had no height yet when goto() returned, and one run on a busy machine saw
+# them change between the two measurements. Resolves once the page's inline styles have stayed
+# the same over three reads 200 ms apart (or after 5 s).
+SETTLED = """async () => {
+    const inline = () => Array.from(document.querySelectorAll("[style]"), (e) => e.getAttribute("style")).join("|");
+    for (let before = inline(), same = 0, waited = 0; same < 2 && waited < 5000; waited += 200) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const now = inline();
+        same = now === before ? same + 1 : 0;
+        before = now;
+    }
+}"""
 # Material's links fade into a new palette's colours: no fading, in both measurements alike.
 NO_TRANSITIONS = "*, ::before, ::after { transition: none !important; }"
 # The link to the cut stylesheet replaced by mkdocs-jupyter's styles, in the same place.
@@ -115,10 +128,11 @@ def test_every_element_of_the_notebooks_is_styled_as_by_mkdocs_jupyters_own_styl
     tab = context.new_page()
     try:
         for page in pages:
-            tab.goto(site_url + page.parent.relative_to(site).as_posix() + "/")
+            tab.goto(site_url + page.parent.relative_to(site).as_posix() + "/", wait_until="networkidle")
             tab.add_style_tag(content=NO_TRANSITIONS)
             if palette == "slate":
                 tab.evaluate(SLATE)
+            tab.evaluate(SETTLED)
             elements = tab.evaluate(KEEP)
             tab.evaluate(PUT_BACK, original_styles)
             differ = tab.evaluate(DIFFERENT)
