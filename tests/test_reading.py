@@ -3,7 +3,7 @@ site served on 127.0.0.1: the language selector keeps the page, search finds the
 button copies exactly its snippet section, the code of a folded answer takes keyboard focus when the
 answer opens, figures stay legible in the dark palette, the light/dark toggle keeps the reader's
 choice, old addresses of the chapters still arrive. Then the offline edition, unzipped and read
-from file://.
+from file://: it searches, switches language, and its notebook pages look as they do online.
 
 Without Chromium the module skips with one line saying so, except on CI (CI=true), whose set-up
 installs it: there it fails."""
@@ -270,3 +270,33 @@ def test_offline_language_selector_keeps_the_page(offline_tab, unzipped):
     assert offline_tab.url == (unzipped / "en" / "train-eval-batchnorm" / "practice.html").as_uri()
     reader.choose_language(offline_tab, "zh")
     assert offline_tab.url == (unzipped / "train-eval-batchnorm" / "practice.html").as_uri()
+
+
+# Every computed property of the notebook's own elements (inside mkdocs-jupyter's wrapper), one
+# string per element, and how many of its figures there are and have loaded.
+NOTEBOOK_LOOK = """async () => {
+  const images = [...document.querySelectorAll(".jupyter-wrapper img")];
+  await Promise.all(images.map((img) => { img.loading = "eager"; return img.decode().catch(() => null); }));
+  const styles = Array.from(document.querySelectorAll(".jupyter-wrapper, .jupyter-wrapper *"), (element) => {
+    const style = getComputedStyle(element);
+    // sorted: the order of the custom properties differs from one document to another
+    return [...style].sort().map((property) => `${property}:${style.getPropertyValue(property)}`).join(";");
+  });
+  return {styles, figures: images.length, loaded: images.filter((img) => img.naturalWidth > 0).length};
+}"""
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_offline_notebook_page_looks_as_it_does_online(offline_tab, tab, unzipped, site_url, prefix):
+    """The offline edition's notebook page links its language's copy of the cut notebook stylesheet
+    (../assets/notebook.css): every element of the notebook has the computed style it has on the
+    site served, and its figures, files beside the page, load from file://."""
+    notebook = f"{prefix}notebooks/{FIGURED_SNIPPET}"
+    tab.goto(f"{site_url}{notebook}/")
+    online = tab.evaluate(NOTEBOOK_LOOK)
+    offline_tab.goto((unzipped / f"{notebook}.html").as_uri())
+    offline = offline_tab.evaluate(NOTEBOOK_LOOK)
+    assert online["figures"] > 0 and offline["loaded"] == offline["figures"] == online["figures"]
+    assert len(offline["styles"]) == len(online["styles"]) > 100
+    differ = sum(a != b for a, b in zip(offline["styles"], online["styles"]))
+    assert not differ, f"{differ} of the notebook's {len(online['styles'])} elements are styled otherwise offline"
