@@ -1,5 +1,6 @@
 """What the build does to a page's HTML so that it opens fast: math typeset by KaTeX at build
-time, figures with their size, code without the spans that show nothing."""
+time, figures with their size, code without the spans that show nothing, scripts that wait for
+the page to be parsed."""
 
 import functools
 import re
@@ -126,6 +127,18 @@ def test_notebook_figures_are_files_of_their_own_loaded_lazily_at_their_size(sit
             assert Image.open(path.parent / image["src"]).size == (int(image["width"]), int(image["height"]))
             figures += 1
     assert len(pages) == 2 * len(runner.all_snippets()) and figures > 40, (len(pages), figures)
+
+
+def test_every_page_runs_its_scripts_once_it_has_been_parsed(site):
+    """Material's script and the site's are deferred (overrides/main.html), so that the browser can
+    draw the page before they run; a page without Material's script among them would not work."""
+    notebooks = sorted(site.glob("notebooks/*/index.html")) + sorted(site.glob("en/notebooks/*/index.html"))
+    for path in built_pages(site) + notebooks:
+        scripts = soup_of(path).select("script[src]")
+        assert any(re.search(r"/bundle\.\w+\.min\.js$", script["src"]) for script in scripts), f"{path}: no Material script"
+        undeferred = [script["src"] for script in scripts if not script.has_attr("defer")]
+        assert not undeferred, f"{path}: scripts that run before the page is parsed: {undeferred}"
+    assert len(notebooks) == 2 * len(runner.all_snippets())
 
 
 def test_code_keeps_its_text_and_coloured_spans_without_the_plain_ones():
