@@ -24,6 +24,11 @@ def built_pages(site: Path) -> list[Path]:
     return [site / lang / folder / "index.html" for lang in ("", "en") for folder in folders]
 
 
+def notebook_pages(site: Path) -> list[Path]:
+    """Every notebook page, both languages."""
+    return sorted(site.glob("notebooks/*/index.html")) + sorted(site.glob("en/notebooks/*/index.html"))
+
+
 @functools.cache
 def soup_of(path: Path) -> BeautifulSoup:
     """A built page, parsed once for all the tests here (the site is built before any runs)."""
@@ -118,7 +123,7 @@ def test_every_figure_carries_the_shape_of_its_file(site):
 def test_notebook_figures_are_files_of_their_own_loaded_lazily_at_their_size(site):
     """nbconvert writes a notebook's figures into its page as data: URLs; the built page loads each
     from a PNG beside it (scripts/outputs.py), so the page itself stays small for a phone."""
-    pages = sorted(site.glob("notebooks/*/index.html")) + sorted(site.glob("en/notebooks/*/index.html"))
+    pages = notebook_pages(site)
     figures = 0
     for path in pages:
         assert 'src="data:' not in path.read_text(encoding="utf-8"), f"{path}: a figure still inside the page"
@@ -132,7 +137,7 @@ def test_notebook_figures_are_files_of_their_own_loaded_lazily_at_their_size(sit
 def test_every_page_runs_its_scripts_once_it_has_been_parsed(site):
     """Material's script and the site's are deferred (overrides/main.html), so that the browser can
     draw the page before they run; a page without Material's script among them would not work."""
-    notebooks = sorted(site.glob("notebooks/*/index.html")) + sorted(site.glob("en/notebooks/*/index.html"))
+    notebooks = notebook_pages(site)
     for path in built_pages(site) + notebooks:
         scripts = soup_of(path).select("script[src]")
         assert any(re.search(r"/bundle\.\w+\.min\.js$", script["src"]) for script in scripts), f"{path}: no Material script"
