@@ -69,6 +69,17 @@ COPY_TARGETS = f"""async () => {{
   return targets;
 }}"""
 
+# Every computed property of each element that `selector` matches, and of its ::before and ::after
+# where it has them, one string per element, properties sorted by name: the order of the custom
+# properties differs from one document to another, so two pages can be compared.
+COMPUTED_STYLES = """(selector) => Array.from(document.querySelectorAll(selector), (element) => {
+    const style = (pseudo) => {
+        const s = getComputedStyle(element, pseudo);
+        return pseudo && s.content === "none" ? "none" : [...s].sort().map((p) => `${p}:${s.getPropertyValue(p)}`).join(";");
+    };
+    return style(null) + "|" + style("::before") + "|" + style("::after");
+})"""
+
 AXE_START = """() => { window.axeRun = axe.run(document, {resultTypes: ["violations"]}); }"""
 AXE_RESULT = """async () => {
   const {violations} = await window.axeRun;

@@ -16,25 +16,17 @@ import pytest
 from bs4 import BeautifulSoup
 
 from scripts import notebook_css
-from tests.page_checks import DESKTOP, require_chromium
+from tests.page_checks import COMPUTED_STYLES, DESKTOP, require_chromium
 
 require_chromium()
 
-# Every computed property of every element of the page's body, and of its ::before and ::after
-# where it has them, one string per element: kept in the page, then compared with what the same
-# elements have later, the elements that differ returned.
-STYLES = """() => [document.body, ...document.body.querySelectorAll("*")].map((element) => {
-    const style = (pseudo) => {
-        const s = getComputedStyle(element, pseudo);
-        return pseudo && s.content === "none" ? "none" : [...s].map((p) => s.getPropertyValue(p)).join(";");
-    };
-    return style(null) + "|" + style("::before") + "|" + style("::after");
-})"""
-KEEP = f"""() => {{ window.keptStyles = ({STYLES})(); return keptStyles.length; }}"""
+# The computed styles of the page's body and everything in it (COMPUTED_STYLES): kept in the page,
+# then compared with what the same elements have later, the elements that differ returned.
+KEEP = f"""() => {{ window.keptStyles = ({COMPUTED_STYLES})("body, body *"); return keptStyles.length; }}"""
 DIFFERENT = f"""() => {{
-    const now = ({STYLES})(), elements = [document.body, ...document.body.querySelectorAll("*")];
+    const now = ({COMPUTED_STYLES})("body, body *"), elements = document.querySelectorAll("body, body *");
     if (now.length !== keptStyles.length) return ["the page has other elements now"];
-    return elements.filter((element, i) => now[i] !== keptStyles[i]).map((e) => e.tagName + " " + (e.getAttribute("class") ?? ""));
+    return Array.from(elements).filter((element, i) => now[i] !== keptStyles[i]).map((e) => e.tagName + " " + (e.getAttribute("class") ?? ""));
 }}"""
 # Material's script sizes the sidebars (an inline height) after the page has loaded: on a first
 # load, the sidebars had no height yet when goto() returned, and one run on a busy machine saw

@@ -15,7 +15,7 @@ from PIL import Image
 
 from tests import markdown_facts as md
 from tests import reader
-from tests.page_checks import DESKTOP, PHONE, REVEAL, axe_result, require_chromium, start_axe, with_axe
+from tests.page_checks import COMPUTED_STYLES, DESKTOP, FIGURES, PHONE, REVEAL, axe_result, require_chromium, start_axe, with_axe
 
 require_chromium()
 
@@ -272,31 +272,19 @@ def test_offline_language_selector_keeps_the_page(offline_tab, unzipped):
     assert offline_tab.url == (unzipped / "train-eval-batchnorm" / "practice.html").as_uri()
 
 
-# Every computed property of the notebook's own elements (inside mkdocs-jupyter's wrapper), one
-# string per element, and how many of its figures there are and have loaded.
-NOTEBOOK_LOOK = """async () => {
-  const images = [...document.querySelectorAll(".jupyter-wrapper img")];
-  await Promise.all(images.map((img) => { img.loading = "eager"; return img.decode().catch(() => null); }));
-  const styles = Array.from(document.querySelectorAll(".jupyter-wrapper, .jupyter-wrapper *"), (element) => {
-    const style = getComputedStyle(element);
-    // sorted: the order of the custom properties differs from one document to another
-    return [...style].sort().map((property) => `${property}:${style.getPropertyValue(property)}`).join(";");
-  });
-  return {styles, figures: images.length, loaded: images.filter((img) => img.naturalWidth > 0).length};
-}"""
-
-
 @pytest.mark.parametrize("prefix", ["", "en/"])
 def test_offline_notebook_page_looks_as_it_does_online(offline_tab, tab, unzipped, site_url, prefix):
     """The offline edition's notebook page links its language's copy of the cut notebook stylesheet
     (../assets/notebook.css): every element of the notebook has the computed style it has on the
     site served, and its figures, files beside the page, load from file://."""
     notebook = f"{prefix}notebooks/{FIGURED_SNIPPET}"
-    tab.goto(f"{site_url}{notebook}/")
-    online = tab.evaluate(NOTEBOOK_LOOK)
-    offline_tab.goto((unzipped / f"{notebook}.html").as_uri())
-    offline = offline_tab.evaluate(NOTEBOOK_LOOK)
-    assert online["figures"] > 0 and offline["loaded"] == offline["figures"] == online["figures"]
-    assert len(offline["styles"]) == len(online["styles"]) > 100
-    differ = sum(a != b for a, b in zip(offline["styles"], online["styles"]))
-    assert not differ, f"{differ} of the notebook's {len(online['styles'])} elements are styled otherwise offline"
+    def look(page, address):
+        """The page's figures (FIGURES) and the computed styles of the notebook's own elements."""
+        page.goto(address)
+        return page.evaluate(FIGURES), page.evaluate(COMPUTED_STYLES, ".jupyter-wrapper, .jupyter-wrapper *")
+    online_figures, online = look(tab, f"{site_url}{notebook}/")
+    offline_figures, offline = look(offline_tab, (unzipped / f"{notebook}.html").as_uri())
+    assert online_figures and all(figure["width"] > 0 for figure in offline_figures) and len(offline_figures) == len(online_figures)
+    assert len(offline) == len(online) > 100
+    differ = sum(a != b for a, b in zip(offline, online))
+    assert not differ, f"{differ} of the notebook's {len(online)} elements are styled otherwise offline"
